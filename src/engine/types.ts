@@ -1,0 +1,131 @@
+/**
+ * The engine's public contract: what the Node-RED nodes (and the bench) use.
+ * Implementation lives beside this file; nothing here imports Node-RED.
+ */
+import type { IsEvent, TierName } from '../event';
+
+/** What to do with a new event when the queue already holds `maxQueue` events. */
+export type OverflowPolicy = 'drop-oldest' | 'refuse-newest';
+
+/** How events travel: JSON `POST /events` (with timestamps) or `GET /events?k=v` (no timestamps). */
+export type Transport = 'json' | 'url';
+
+/** Options of one account engine. Every option has a default; see {@link DEFAULT_ACCOUNT_OPTIONS}. */
+export interface AccountOptions {
+  /** The access key (`ist_…`). Required. Never logged: at most its last 4 characters are shown. */
+  accessKey: string;
+  /** API base URL. Default `https://groker.init.st/api`. */
+  endpoint: string;
+  /** Requests per 10 s window: a tier name or a number 1-10000. Default `'individual'` (30). */
+  tier: TierName | number;
+  /** Events per request, 1-10. Default 10. */
+  batchSize: number;
+  /** Milliseconds after its oldest event that a partial batch is sent, 0-60000. Default 1000. */
+  flushInterval: number;
+  /** Events the queue holds at most, 1-10 000 000. Default 100 000. */
+  maxQueue: number;
+  /** Policy when the queue is full. Default `'drop-oldest'`. */
+  overflow: OverflowPolicy;
+  /** `'file'` keeps queued events in a spool file so restarts and crashes lose nothing. Default `'off'`. */
+  persist: 'off' | 'file';
+  /** The spool file's path; required when `persist` is `'file'`. Default none. */
+  spoolFile?: string;
+  /** Create each bucket with `POST /buckets` before its first batch. Default true. */
+  autoCreate: boolean;
+  /** Events a calendar month the account may send; warns at 80 %, 0 = unlimited. Default 3 000 000. */
+  monthlyQuota: number;
+  /** File in which the monthly count survives restarts. Default none (kept in memory only). */
+  quotaFile?: string;
+  /** Transport. Default `'json'`. */
+  transport: Transport;
+  /** Milliseconds `close()` drains before spooling or reporting the rest, 0-14000. Default 5000. */
+  closeTimeout: number;
+  /** Milliseconds one HTTP request may take. Default 10 000. */
+  requestTimeout: number;
+  /** Milliseconds between probes while the monthly quota is used up (402). Default 300 000. */
+  quotaProbeInterval: number;
+  /** First back-off step in ms for 5xx and network errors (full jitter). Default 1000. */
+  backoffBase: number;
+  /** Longest back-off in ms. Default 60 000. */
+  backoffCap: number;
+  /** Length of the service's rate-limit window in ms. Default 10 000 (only the emulator changes it). */
+  windowMs: number;
+}
+
+/** Why events were not delivered. */
+export type DropReason =
+  | 'rejected'        // 400: the service said the event is invalid
+  | 'overflow'        // the queue was full
+  | 'closed'          // not delivered before close (persist off)
+  | 'too-large';      // a single event bigger than the body limit
+
+/** An event that was not delivered, with the reason and the service's message where there was one. */
+export interface FailedEvent {
+  bucketKey: string;
+  event: IsEvent;
+  reason: DropReason;
+  message: string;
+}
+
+/** The outcome of one `submit()`: every event is in `delivered` or in `failed`. */
+export interface DeliveryResult {
+  bucketKey: string;
+  /** Events the API acknowledged. */
+  delivered: number;
+  /** Events not delivered, each with its reason. */
+  failed: FailedEvent[];
+  /** HTTP attempts the events needed (the most of any of its batches). */
+  attempts: number;
+  /** Milliseconds from submit to the last acknowledgement. */
+  latencyMs: number;
+  /** HTTP status of the last response that settled these events (204 on success). */
+  status: number;
+}
+
+/** The account's state as shown in node status. */
+export type AccountState =
+  | 'idle'            // nothing queued
+  | 'sending'         // queue draining normally
+  | 'rate-limited'    // waiting for the rate-limit window
+  | 'retrying'        // backing off after 5xx / network errors
+  | 'key-rejected'    // 401/403: sending stopped until reconfigured
+  | 'quota-exceeded'  // 402: paused, probing every quotaProbeInterval
+  | 'closed';
+
+/** Counters for status, tests and the bench. */
+export interface Counters {
+  queued: number;
+  inFlight: number;
+  delivered: number;
+  requests: number;
+  retries: number;
+  rateLimited: number;   // 429 answers
+  dropped: number;
+  monthEvents: number;   // events delivered this calendar month
+  lastError?: string;
+  state: AccountState;
+}
+
+/** What `close()` did with what was left. */
+export interface CloseReport {
+  delivered: number;
+  spooled: number;
+  undelivered: number;
+}
+
+/** Result of creating a bucket: 201 → created true, 204 → false. */
+export interface BucketResult {
+  bucketKey: string;
+  bucketName?: string;
+  created: boolean;
+}
+
+/** Events an engine emits (it is an EventEmitter). */
+export interface AccountEngineEvents {
+  /** The state changed. */
+  state: (state: AccountState, detail: string) => void;
+  /** Events were dropped (overflow, rejected, closed): never silent. */
+  dropped: (failed: FailedEvent[]) => void;
+  /** Something a user should see (monthly quota at 80 %, plain http endpoint, spool recovery). */
+  warning: (message: string) => void;
+}

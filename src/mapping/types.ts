@@ -1,0 +1,41 @@
+/**
+ * The mapping's public contract: `msg.payload` (plus the node's settings) → events + problems.
+ * Implemented in `map-payload.ts` / `validate.ts` beside this file.
+ */
+import type { IsEvent } from '../event';
+
+/** How the stream node turns a payload into events. */
+export interface MapOptions {
+  /** Key for a plain value payload (the node's `key` property, already evaluated). Default none. */
+  key?: unknown;
+  /** Prepended to flattened object keys, joined with `separator`. Default `''`. */
+  keyPrefix?: string;
+  /** Joins the parts of a flattened key. Default `'_'`. */
+  separator?: string;
+  /** `'message'`: stamp events (msg.timestamp, per-event time, else arrival); `'server'`: no timestamps. Default `'message'`. */
+  timestamp?: 'message' | 'server';
+  /** When the message arrived, ms since 1970 (Date.now() in the input handler). Required. */
+  arrivalMs: number;
+  /** `msg.timestamp`, when present: ms or s number, ISO string or Date. */
+  msgTimestamp?: unknown;
+}
+
+/** One thing wrong with the input, named for the user: the key, the field, the rule, the value. */
+export interface Problem {
+  /** The event key (or path) concerned, `''` when there is none. */
+  key: string;
+  /** Which field broke the rule. */
+  field: 'key' | 'value' | 'epoch' | 'iso8601' | 'timestamp' | 'bucketKey' | 'bucketName' | 'payload';
+  /** The rule, in words: "at most 100 characters", "finite number", "no ':' '\"' \"'\"". */
+  rule: string;
+  /** The offending value, shortened to at most 60 characters for the message. */
+  value: string;
+}
+
+/** What a payload became: the valid events, and one problem per invalid field. */
+export interface MapResult {
+  events: IsEvent[];
+  problems: Problem[];
+  /** Notes that do not stop an event (a timestamp 10+ years old that the service would replace). */
+  warnings: Problem[];
+}
