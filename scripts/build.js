@@ -11,10 +11,16 @@ const root = path.resolve(__dirname, '..');
 const out = path.resolve(root, process.argv[2] || 'dist');
 
 fs.rmSync(out, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', out], {
-  stdio: 'inherit',
-  cwd: root,
-});
+let failed = false;
+try {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', out], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+} catch {
+  // tsc still emits on type errors; copy the assets anyway so the output is usable, then fail.
+  failed = true;
+}
 
 /** Copies every file under `from` whose name passes `keep`, keeping the folder shape. */
 function copyTree(from, to, keep) {
@@ -38,3 +44,4 @@ for (const bin of ['src/emulator/cli.js']) {
   const file = path.join(out, bin);
   if (fs.existsSync(file)) fs.chmodSync(file, 0o755);
 }
+if (failed) process.exit(1);
