@@ -22,6 +22,14 @@ export interface EmulatorOptions {
   accessKeys?: string[];
   /** Where request log lines go (never containing an access key). Default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * The clock, in ms since 1970, behind rate windows, fault durations, arrival times and the
+   * 10-year rule. Tests pass a controllable one to drive the window without sleeping.
+   * Default `Date.now`.
+   */
+  now?: () => number;
+  /** Events kept in memory; beyond it the oldest are forgotten (quota counts are kept). Default 1 000 000. */
+  maxStoredEvents?: number;
 }
 
 /** One stored event as the emulator keeps it. */
