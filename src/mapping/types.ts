@@ -8,7 +8,10 @@ import type { IsEvent } from '../event';
 export interface MapOptions {
   /** Key for a plain value payload (the node's `key` property, already evaluated). Default none. */
   key?: unknown;
-  /** Prepended to flattened object keys, joined with `separator`. Default `''`. */
+  /**
+   * Prepended to flattened object keys (and to an array payload's base key), joined with
+   * `separator`. Not applied to single values or event-shaped payloads. Default `''`.
+   */
   keyPrefix?: string;
   /** Joins the parts of a flattened key. Default `'_'`. */
   separator?: string;
@@ -26,13 +29,19 @@ export interface Problem {
   key: string;
   /** Which field broke the rule. */
   field: 'key' | 'value' | 'epoch' | 'iso8601' | 'timestamp' | 'bucketKey' | 'bucketName' | 'payload';
-  /** The rule, in words: "at most 100 characters", "finite number", "no ':' '\"' \"'\"". */
+  /**
+   * The rule, in words that read after "must be": "at most 100 characters", "a finite number"
+   * (the texts are `RULES` in `rules.ts`).
+   */
   rule: string;
   /** The offending value, shortened to at most 60 characters for the message. */
   value: string;
 }
 
-/** What a payload became: the valid events, and one problem per invalid field. */
+/**
+ * What a payload became: the valid events, and one problem per invalid event (its first broken
+ * rule). The arrays may be shared and frozen when empty: do not mutate them.
+ */
 export interface MapResult {
   events: IsEvent[];
   problems: Problem[];
