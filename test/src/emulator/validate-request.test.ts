@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { isIso8601 } from '../../../src/emulator/validate-request';
+import { KEY, startFixture, type Fixture } from './fixture';
+
+type Case = [name: string, event: unknown, field: string, rule: string];
+
+const VALID = { key: 'k', value: 1 };
+
+const CASES: Case[] = [
+  ['missing key', { value: 1 }, 'key', 'required'],
+  ['non-string key', { key: 5, value: 1 }, 'key', 'a string'],
+  ['empty key', { key: '', value: 1 }, 'key', '1 to 100 characters'],
+  ['101-char key', { key: 'k'.repeat(101), value: 1 }, 'key', '1 to 100 characters'],
+  ['missing value', { key: 'k' }, 'value', 'required'],
+  ['null value', { key: 'k', value: null }, 'value', 'a string, finite number or boolean'],
+  ['object value', { key: 'k', value: { a: 1 } }, 'value', 'a string, finite number or boolean'],
+  ['2001-char value', { key: 'k', value: 'v'.repeat(2001) }, 'value', 'at most 2000 characters'],
+  ['string epoch', { key: 'k', value: 1, epoch: '1700000000' }, 'epoch', 'a finite number (seconds since 1970)'],
+  ['null epoch', { key: 'k', value: 1, epoch: null }, 'epoch', 'a finite number (seconds since 1970)'],
+  ['numeric iso8601', { key: 'k', value: 1, iso8601: 1700000000 }, 'iso8601', 'a parseable ISO-8601 timestamp'],
+  ['free-text iso8601', { key: 'k', value: 1, iso8601: 'March 7 2020' }, 'iso8601', 'a parseable ISO-8601 timestamp'],
+  ['impossible iso8601', { key: 'k', value: 1, iso8601: '2024-13-45T99:00:00Z' }, 'iso8601', 'a parseable ISO-8601 timestamp'],
+  ['non-object event', 'just text', 'event', 'an object with `key` and `value`'],
+];
+
+describe('emulator: event validation (400)', () => {
+  let f: Fixture;
+  before(async () => {
+    f = await startFixture({ rateLimit: 10_000 });
+  });
+  after(() => f.close());
+  afterEach(() => f.emulator.reset());
+
+  for (const [name, event, field, rule] of CASES) {
+    it(`rejects the whole request for ${name}, naming index, field and rule`, async () => {
+      const reply = await f.postEvents([VALID, VALID, event]);
+      assert.equal(reply.status, 400);
+      assert.deepEqual(
+        reply.json.errors.map((e: { index: number; field: string; rule: string }) => [e.index, e.field, e.rule]),
+        [[2, field, rule]],
+      );
+      assert.ok(reply.json.message.includes(`event 2 ${field}: ${rule}`), reply.json.message);
+      assert.deepEqual(f.emulator.events(), [], 'nothing of a rejected request is stored');
+    });
+  }
+
+  it('rejects NaN and Infinity values sent through a JSON-like body', async () => {
+    // JSON has no NaN; the nearest a client gets is a number too large to be finite.
+    const reply = await f.postEvents('[{"key":"k","value":1e999}]');
+    assert.equal(reply.status, 400);
+    assert.equal(reply.json.errors[0].rule, 'a string, finite number or boolean');
+  });
+
+  it('shows the bad value quoted and shortened in the message', async () => {
+    const reply = await f.postEvents([{ key: 'k', value: 'v'.repeat(2001) }]);
+    assert.equal(reply.json.errors[0].value, `\`"${'v'.repeat(58)}…\` (string, 2001 chars)`);
+  });
+
+  it('lists every broken rule of every event', async () => {
+    const reply = await f.postEvents([{ key: '', value: null }, VALID, { value: 1, epoch: 'x' }]);
+    assert.deepEqual(
+      reply.json.errors.map((e: { index: number; field: string }) => [e.index, e.field]),
+      [[0, 'key'], [0, 'value'], [2, 'key'], [2, 'epoch']],
+    );
+  });
+
+  it('accepts the limits themselves and every value type', async () => {
+    const reply = await f.postEvents([
+      { key: 'k'.repeat(100), value: 'v'.repeat(2000) },
+      { key: 'n', value: -0.5, epoch: 1_790_000_000.25 },
+      { key: 'b', value: false, iso8601: '2026-11-01T10:00:00.123+02:00' },
+      { key: 's', value: '' },
+    ]);
+    assert.equal(reply.status, 204, reply.text);
+    assert.equal(f.emulator.events().length, 4);
+  });
+
+  it('requires a valid bucket key on events', async () => {
+    const missing = await f.request('/api/events', { method: 'POST', headers: { 'X-IS-AccessKey': KEY }, body: JSON.stringify(VALID) });
+    assert.equal(missing.status, 400);
+    assert.deepEqual(missing.json.errors.map((e: { field: string; rule: string }) => [e.field, e.rule]), [['bucketKey', 'required']]);
+    const colon = await f.postEvents(VALID, { 'X-IS-BucketKey': 'a:b' });
+    assert.equal(colon.json.errors[0].rule, 'none of `:` `"` `\'`');
+  });
+
+  it('answers 400 for malformed JSON and for an empty array', async () => {
+    const malformed = await f.postEvents('[{"key": "k", ');
+    assert.equal(malformed.status, 400);
+    assert.deepEqual([malformed.json.errors[0].field, malformed.json.errors[0].rule], ['body', 'well-formed JSON']);
+    const empty = await f.postEvents([]);
+    assert.equal(empty.status, 400);
+    assert.equal(empty.json.errors[0].rule, 'at least one event');
+  });
+
+  it('answers 400 naming the limit for more than maxEventsPerRequest (default 10) events', async () => {
+    const ten = Array.from({ length: 10 }, (_, i) => ({ key: 'n', value: i }));
+    assert.equal((await f.postEvents(ten)).status, 204);
+    const eleven = await f.postEvents([...ten, VALID]);
+    assert.equal(eleven.status, 400);
+    assert.equal(eleven.json.errors[0].rule, 'at most 10 events per request');
+    assert.match(eleven.json.message, /at most 10 events per request/);
+    f.emulator.configure({ maxEventsPerRequest: 0 });
+    assert.equal((await f.postEvents([...ten, ...ten, VALID])).status, 204, '0 = no limit');
+    f.emulator.configure({ maxEventsPerRequest: 10 });
+  });
+
+  it('applies the event-count limit to the URL form too', async () => {
+    const params = new URLSearchParams({ accessKey: KEY, bucketKey: 'b' });
+    for (let i = 0; i < 11; i++) params.append(`k${i}`, String(i));
+    const reply = await f.request(`/api/events?${params}`);
+    assert.equal(reply.status, 400);
+    assert.equal(reply.json.errors[0].rule, 'at most 10 events per request');
+  });
+
+  it('isIso8601 takes dates and date-times with offsets, not other date text', () => {
+    for (const ok of ['2026-11-24', '2026-11-24T02:36:00Z', '2026-11-24T02:36:00.5+01:00', '2026-11-24T02:36']) assert.ok(isIso8601(ok), ok);
+    for (const bad of ['24/11/2026', 'yesterday', '2026-11-24T25:00:00Z', '']) assert.ok(!isIso8601(bad), bad);
+  });
+});
+
+describe('emulator: body size (413)', () => {
+  let f: Fixture;
+  before(async () => {
+    f = await startFixture();
+  });
+  after(() => f.close());
+
+  it('answers 413 for a body over 1 MB without storing anything', async () => {
+    const big = JSON.stringify([{ key: 'k', value: 'x'.repeat(1_000_001) }]);
+    const reply = await f.postEvents(big);
+    assert.equal(reply.status, 413);
+    assert.match(reply.json.message, /1000000 bytes/);
+    assert.deepEqual(f.emulator.events(), []);
+  });
+
+  it('answers 413 for a chunked body that passes 1 MB', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(300_000));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 5) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const init = { method: 'POST', headers: { 'X-IS-AccessKey': KEY, 'X-IS-BucketKey': 'b' }, body, duplex: 'half' } as RequestInit;
+    const reply = await f.request('/api/events', init);
+    assert.equal(reply.status, 413);
+  });
+
+  it('answers 413 on the bucket route too', async () => {
+    const reply = await f.request('/api/buckets', { method: 'POST', headers: { 'X-IS-AccessKey': KEY }, body: 'x'.repeat(1_000_001) });
+    assert.equal(reply.status, 413);
+    assert.deepEqual(f.emulator.buckets(), []);
+  });
+});
