@@ -1,0 +1,653 @@
+import { EventEmitter } from 'node:events';
+import { LIMITS, type IsEvent } from '../event';
+import { Alarm } from './alarm';
+import { backoffDelay } from './backoff';
+import { DeliveryTicket } from './delivery-ticket';
+import { eventBytes } from './event-size';
+import { EventQueue } from './event-queue';
+import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
+import { acquireLimiter, releaseLimiter } from './limiter-registry';
+import { maskKey, redactKey } from './mask-key';
+import { MonthCounter } from './month-counter';
+import { requestsPerWindow, resolveAccountOptions } from './options';
+import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
+import { classifyResponse, responseMessage, type ResponseKind } from './response';
+import { Spool, type SpoolRun } from './spool';
+import type {
+  AccountEngineEvents,
+  AccountOptions,
+  AccountState,
+  BucketResult,
+  CloseReport,
+  Counters,
+  DeliveryResult,
+  DropReason,
+  FailedEvent,
+} from './types';
+
+/** What an engine may be given instead of the real thing (tests, the bench). */
+export interface AccountEngineDeps {
+  /** HTTP client. Default: `got` with keep-alive, bound to the options' endpoint and key. */
+  http?: HttpClient;
+  /** The clock, ms since 1970. Default `Date.now`. */
+  now?: () => number;
+  /** Uniform in [0, 1) for back-off jitter. Default `Math.random`. */
+  random?: () => number;
+}
+
+/** Error of {@link AccountEngine.createBucket}, with a machine-readable `code`. */
+export class BucketError extends Error {
+  constructor(
+    readonly code: 'key-rejected' | 'invalid' | 'quota-exceeded' | 'http' | 'closed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BucketError';
+  }
+}
+
+/** A slot request that can be told it will never be granted (close). */
+interface Grant extends SlotRequest {
+  cancel?: () => void;
+}
+
+/** A slice of a bucket's current batch; a batch is split into pieces by 413 and 400 answers. */
+interface Piece {
+  events: IsEvent[];
+  tickets: (DeliveryTicket | undefined)[];
+  /** Spool index of the first event. */
+  start: number;
+  /** When the oldest event was queued. */
+  oldest: number;
+  attempts: number;
+}
+
+interface Bucket {
+  key: string;
+  queue: EventQueue<DeliveryTicket>;
+  /** Spool index of the queue's oldest event. */
+  queueStart: number;
+  /** Spool index the next queued event gets. */
+  nextIndex: number;
+  /** The batch in flight (pieces in order); empty when none. */
+  pieces: Piece[];
+  /** A request for this bucket is under way. */
+  busy: boolean;
+  /** Back-off: no request for this bucket before this time. */
+  retryAt: number;
+  failures: number;
+  created: boolean;
+}
+
+const BODY_LIMIT = LIMITS.bodyBytes - 2;
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
+}
+
+/**
+ * The shared, rate-limited batcher of one account (access key): queues events per bucket and
+ * delivers them in batches through the process's limiter for the key, handling every answer of
+ * the Events API (see `initial-state-api.md`). Typed events: {@link AccountEngineEvents}.
+ */
+export class AccountEngine extends EventEmitter {
+  /** The resolved options. */
+  readonly options: Readonly<AccountOptions>;
+  readonly #http: HttpClient;
+  readonly #ownsHttp: boolean;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #limiter: RateLimiter;
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #grants = new Set<Grant>();
+  readonly #spool: Spool | undefined;
+  readonly #month: MonthCounter;
+  #queued = 0;
+  #inFlight = 0;
+  #delivered = 0;
+  #requests = 0;
+  #retries = 0;
+  #rateLimited = 0;
+  #dropped = 0;
+  #lastError: string | undefined;
+  #state: AccountState = 'idle';
+  #keyRejected = false;
+  #quotaPaused = false;
+  #probeAt = 0;
+  #probing = false;
+  #waitingForWindow = false;
+  /** Events queued at or before this time are sent without waiting for `flushInterval`. */
+  #flushBefore = -Infinity;
+  #pumpQueued = false;
+  readonly #alarm: Alarm;
+  #closing: Promise<CloseReport> | undefined;
+  #closed = false;
+  #drained: (() => void) | undefined;
+
+  /**
+   * @param options account options; see {@link resolveAccountOptions} (throws on bad ones)
+   * @param deps replacements for the HTTP client, clock and randomness
+   */
+  constructor(options: Partial<AccountOptions> & { accessKey: string }, deps: AccountEngineDeps = {}) {
+    super();
+    this.options = Object.freeze(resolveAccountOptions(options));
+    const { endpoint, accessKey } = this.options;
+    this.#now = deps.now ?? Date.now;
+    this.#random = deps.random ?? Math.random;
+    this.#alarm = new Alarm(() => this.#pump(), this.#now);
+    this.#ownsHttp = deps.http === undefined;
+    this.#http = deps.http ?? createHttpClient({ endpoint, accessKey, requestTimeout: this.options.requestTimeout });
+    this.#limiter = acquireLimiter(endpoint, accessKey, {
+      limit: requestsPerWindow(this.options.tier),
+      windowMs: this.options.windowMs,
+      now: this.#now,
+    });
+    const warnings: string[] = [];
+    const url = new URL(endpoint);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      warnings.push(`Endpoint ${url.origin} is plain http: the access key travels unencrypted`);
+    }
+    this.#month = new MonthCounter({
+      file: this.options.quotaFile,
+      quota: this.options.monthlyQuota,
+      now: this.#now,
+      warn: (message) => this.emit('warning', message),
+    });
+    if (this.options.persist === 'file') {
+      this.#spool = new Spool(this.options.spoolFile!);
+      const { buckets, badLines } = this.#spool.load();
+      if (badLines > 0) {
+        warnings.push(`Spool file ${this.options.spoolFile}: ${badLines} line(s) could not be read and were skipped; every intact record was recovered`);
+      }
+      const now = this.#now();
+      for (const [bucketKey, events] of buckets) {
+        const bucket = this.#bucket(bucketKey);
+        events.forEach((event, index) => bucket.queue.push(event, now, undefined, this.#startsGroup(index)));
+        bucket.nextIndex = events.length;
+        this.#queued += events.length;
+      }
+      if (this.#queued > 0) this.#schedulePump();
+    }
+    // Listeners are attached after the constructor returns.
+    if (warnings.length > 0) process.nextTick(() => warnings.forEach((warning) => this.emit('warning', warning)));
+    this.#refreshState('started');
+  }
+
+  /** The account's state. */
+  get state(): AccountState {
+    return this.#state;
+  }
+
+  /** A snapshot of the counters. */
+  counters(): Counters {
+    return {
+      queued: this.#queued,
+      inFlight: this.#inFlight,
+      delivered: this.#delivered,
+      requests: this.#requests,
+      retries: this.#retries,
+      rateLimited: this.#rateLimited,
+      dropped: this.#dropped,
+      monthEvents: this.#month.count,
+      lastError: this.#lastError,
+      state: this.#state,
+    };
+  }
+
+  /**
+   * Queues events for a bucket (kept by reference: do not change them afterwards).
+   * With `persist: 'file'` they are in the spool file before this returns.
+   *
+   * @param onSettled called exactly once, when every event is delivered or failed
+   */
+  submit(bucketKey: string, events: IsEvent[], onSettled?: (result: DeliveryResult) => void): void {
+    const now = this.#now();
+    const ticket = onSettled ? new DeliveryTicket(bucketKey, events.length, now, onSettled) : undefined;
+    const failures: FailedEvent[] = [];
+    if (this.#closing) {
+      for (const event of events) failures.push(this.#fail(bucketKey, event, ticket, 'closed', 'the account is closing', 1, 0, now));
+      return this.#reportDropped(failures, ticket, now);
+    }
+    const bucket = this.#bucket(bucketKey);
+    const start = bucket.nextIndex;
+    const accepted: IsEvent[] | undefined = this.#spool ? [] : undefined;
+    const { maxQueue, overflow } = this.options;
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index]!;
+      if (eventBytes(event) > BODY_LIMIT) {
+        failures.push(this.#fail(bucketKey, event, ticket, 'too-large', `the event is over the ${LIMITS.bodyBytes}-byte body limit`, 0, 0, now));
+        continue;
+      }
+      if (this.#queued >= maxQueue) {
+        if (overflow === 'refuse-newest') {
+          failures.push(this.#fail(bucketKey, event, ticket, 'overflow', `the queue is full (maxQueue ${maxQueue}): refused the newest event`, 0, 0, now));
+          continue;
+        }
+        // The spool must hold the new events before their removal records can refer to them.
+        if (accepted && accepted.length > 0) this.#appendToSpool(bucket, start, accepted);
+        failures.push(this.#dropOldest(now));
+      }
+      bucket.queue.push(event, now, ticket, this.#startsGroup(index));
+      bucket.nextIndex += 1;
+      accepted?.push(event);
+      this.#queued += 1;
+    }
+    if (accepted && accepted.length > 0) this.#appendToSpool(bucket, bucket.nextIndex - accepted.length, accepted);
+    this.#schedulePump();
+    if (this.#state === 'idle') this.#refreshState('events queued');
+    this.#reportDropped(failures, ticket, now);
+  }
+
+  /** Sends partial batches now instead of waiting for `flushInterval`. */
+  flush(): void {
+    this.#flushBefore = this.#now();
+    this.#schedulePump();
+  }
+
+  /**
+   * Creates a bucket through the limiter (429 answers are waited out and retried).
+   * Resolves `{created}`: true for 201, false for 204 (it existed). Rejects with a
+   * {@link BucketError} whose `code` is 'key-rejected', 'invalid', 'quota-exceeded', 'http' or 'closed'.
+   */
+  createBucket(bucketKey: string, bucketName?: string): Promise<BucketResult> {
+    return new Promise((resolve, reject) => {
+      if (this.#closing) return reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account is closing`));
+      const request: Grant = {
+        grant: (slot) => {
+          this.#grants.delete(request);
+          void this.#send(slot, () => this.#http.createBucket(bucketKey, bucketName)).then((result) => {
+            if (this.#closed) return reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account closed`));
+            const kind = classifyResponse(result);
+            const message = `Bucket '${bucketKey}' not created: ${responseMessage(result)}`;
+            if (kind === 'rate-limited') return this.#acquire(request);
+            this.#learn(kind, message);
+            if (kind === 'ok') {
+              this.#bucket(bucketKey).created = true;
+              resolve({ bucketKey, bucketName, created: result.status === 201 });
+            } else if (kind === 'invalid' || kind === 'too-large') reject(new BucketError('invalid', message));
+            else if (kind === 'key-rejected' || kind === 'quota-exceeded') reject(new BucketError(kind, message));
+            else reject(new BucketError('http', message));
+            this.#schedulePump();
+          });
+        },
+        cancel: () => reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account closed`)),
+      };
+      this.#acquire(request);
+    });
+  }
+
+  /**
+   * Drains for up to `closeTimeout`, then keeps what is left in the spool (persist 'file':
+   * `spooled`) or reports it failed with reason 'closed' (`undelivered`). `delivered` counts
+   * the events delivered while draining. Calling it again returns the same promise.
+   */
+  close(): Promise<CloseReport> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<CloseReport> {
+    const deliveredBefore = this.#delivered;
+    this.#flushBefore = Infinity;
+    this.#schedulePump();
+    if (!this.#keyRejected && !this.#quotaPaused && this.#queued + this.#inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.closeTimeout);
+        this.#drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.#drained = undefined;
+    this.#closed = true;
+    this.#alarm.clear();
+    for (const request of this.#grants) {
+      this.#limiter.cancel(request);
+      request.cancel?.();
+    }
+    this.#grants.clear();
+    const now = this.#now();
+    let left = 0;
+    const failures: FailedEvent[] = [];
+    for (const bucket of this.#buckets.values()) {
+      const events: IsEvent[] = [];
+      const tickets: (DeliveryTicket | undefined)[] = [];
+      let attempts = 0;
+      for (const piece of bucket.pieces) {
+        events.push(...piece.events);
+        tickets.push(...piece.tickets);
+        attempts = Math.max(attempts, piece.attempts);
+      }
+      bucket.queue.drainInto(events, tickets);
+      left += events.length;
+      if (!this.#spool) {
+        events.forEach((event, i) => failures.push(this.#fail(bucket.key, event, tickets[i], 'closed', 'not delivered before close', attempts, 0, now)));
+      }
+    }
+    if (failures.length > 0) this.emit('dropped', failures);
+    this.#queued = 0;
+    this.#inFlight = 0;
+    this.#spool?.close();
+    this.#month.close();
+    releaseLimiter(this.options.endpoint, this.options.accessKey);
+    if (this.#ownsHttp) this.#http.close();
+    this.#refreshState('closed');
+    const delivered = this.#delivered - deliveredBefore;
+    return this.#spool ? { delivered, spooled: left, undelivered: 0 } : { delivered, spooled: 0, undelivered: left };
+  }
+
+  #bucket(key: string): Bucket {
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = {
+        key,
+        queue: new EventQueue(),
+        queueStart: 0,
+        nextIndex: 0,
+        pieces: [],
+        busy: false,
+        retryAt: 0,
+        failures: 0,
+        created: !this.options.autoCreate,
+      };
+      this.#buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  /** URL transport: a submit travels in requests of its own, of at most `batchSize` events. */
+  #startsGroup(index: number): boolean {
+    return this.options.transport === 'url' && index % this.options.batchSize === 0;
+  }
+
+  #appendToSpool(bucket: Bucket, start: number, accepted: IsEvent[]): void {
+    this.#spool!.append(bucket.key, start, accepted);
+    accepted.length = 0;
+  }
+
+  /** Drops the oldest queued (not in-flight) event of all buckets. */
+  #dropOldest(now: number): FailedEvent {
+    let oldest: Bucket | undefined;
+    for (const bucket of this.#buckets.values()) {
+      if (bucket.queue.length > 0 && (!oldest || bucket.queue.headTime() < oldest.queue.headTime())) oldest = bucket;
+    }
+    const events: IsEvent[] = [];
+    const tickets: (DeliveryTicket | undefined)[] = [];
+    oldest!.queue.shiftInto(events, tickets);
+    this.#spool?.remove(oldest!.key, oldest!.queueStart, 1);
+    oldest!.queueStart += 1;
+    this.#queued -= 1;
+    const message = `the queue is full (maxQueue ${this.options.maxQueue}): dropped the oldest event`;
+    return this.#fail(oldest!.key, events[0]!, tickets[0], 'overflow', message, 0, 0, now);
+  }
+
+  #fail(bucketKey: string, event: IsEvent, ticket: DeliveryTicket | undefined, reason: DropReason, message: string, attempts: number, status: number, now: number): FailedEvent {
+    this.#dropped += 1;
+    return ticket ? ticket.failed(event, reason, message, attempts, status, now) : { bucketKey, event, reason, message };
+  }
+
+  #reportDropped(failures: FailedEvent[], ticket: DeliveryTicket | undefined, now: number): void {
+    if (failures.length > 0) this.emit('dropped', failures);
+    ticket?.settleIfEmpty(now);
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpQueued || this.#closed) return;
+    this.#pumpQueued = true;
+    queueMicrotask(() => {
+      this.#pumpQueued = false;
+      this.#pump();
+    });
+  }
+
+  /** When the bucket has a request to make (≤ now: ready; Infinity: nothing to do). */
+  #readyAt(bucket: Bucket, now: number): number {
+    if (bucket.busy) return Infinity;
+    if (bucket.pieces.length > 0) return bucket.retryAt;
+    if (bucket.queue.length === 0) return Infinity;
+    const head = bucket.queue.headTime();
+    if (bucket.queue.length >= this.options.batchSize || this.options.transport === 'url' || head <= this.#flushBefore) {
+      return Math.max(bucket.retryAt, now);
+    }
+    return Math.max(bucket.retryAt, head + this.options.flushInterval);
+  }
+
+  /** Asks the limiter for as many slots as there are buckets ready, and wakes up for the next. */
+  #pump(): void {
+    if (this.#closed || this.#keyRejected) return;
+    const now = this.#now();
+    let ready = 0;
+    let next = Infinity;
+    for (const bucket of this.#buckets.values()) {
+      const at = this.#readyAt(bucket, now);
+      if (at <= now) ready += 1;
+      else next = Math.min(next, at);
+    }
+    if (this.#quotaPaused) {
+      if (this.#probing) ready = 0;
+      else if (now < this.#probeAt) {
+        if (ready > 0) next = Math.min(next, this.#probeAt);
+        ready = 0;
+      } else ready = Math.min(ready, 1);
+    }
+    for (let wanted = ready - this.#grants.size; wanted > 0; wanted--) {
+      const request: SlotRequest = { grant: (slot) => this.#onGrant(request, slot) };
+      this.#acquire(request);
+    }
+    this.#waitingForWindow = this.#grants.size > 0 && this.#limiter.blockedUntil > now;
+    this.#alarm.set(next);
+  }
+
+  #acquire(request: SlotRequest): void {
+    this.#grants.add(request);
+    this.#limiter.acquire(request);
+  }
+
+  /** A slot is ours: spend it on the ready bucket whose oldest event is oldest. */
+  #onGrant(request: SlotRequest, slot: SlotTicket): void {
+    this.#grants.delete(request);
+    const now = this.#now();
+    let chosen: Bucket | undefined;
+    let chosenAge = Infinity;
+    if (!this.#closed && !this.#keyRejected && !(this.#quotaPaused && (this.#probing || now < this.#probeAt))) {
+      for (const bucket of this.#buckets.values()) {
+        if (this.#readyAt(bucket, now) > now) continue;
+        const age = bucket.pieces.length > 0 ? bucket.pieces[0]!.oldest : bucket.queue.headTime();
+        if (age < chosenAge) {
+          chosen = bucket;
+          chosenAge = age;
+        }
+      }
+    }
+    if (!chosen) return this.#limiter.giveBack(slot);
+    if (this.#quotaPaused) this.#probing = true;
+    chosen.busy = true;
+    if (!chosen.created) {
+      const bucket = chosen;
+      void this.#send(slot, () => this.#http.createBucket(bucket.key)).then((result) => this.#onCreated(bucket, result));
+      return;
+    }
+    if (chosen.pieces.length === 0) this.#takeBatch(chosen);
+    const bucket = chosen;
+    const piece = chosen.pieces[0]!;
+    piece.attempts += 1;
+    const send = this.options.transport === 'url' ? this.#http.getEvents : this.#http.postEvents;
+    void this.#send(slot, () => send.call(this.#http, bucket.key, piece.events)).then((result) => this.#onSent(bucket, piece, result));
+  }
+
+  /** Moves the next batch (count, bytes and URL groups permitting) from the queue into flight. */
+  #takeBatch(bucket: Bucket): void {
+    const { queue } = bucket;
+    const events: IsEvent[] = [];
+    const tickets: (DeliveryTicket | undefined)[] = [];
+    const oldest = queue.headTime();
+    let bytes = 0;
+    while (queue.length > 0 && events.length < this.options.batchSize) {
+      if (events.length > 0 && queue.headStartsGroup()) break;
+      const size = eventBytes(queue.peek()!) + 1;
+      if (events.length > 0 && bytes + size > BODY_LIMIT) break;
+      bytes += size;
+      queue.shiftInto(events, tickets);
+    }
+    bucket.pieces.push({ events, tickets, start: bucket.queueStart, oldest, attempts: 0 });
+    bucket.queueStart += events.length;
+    this.#queued -= events.length;
+    this.#inFlight += events.length;
+  }
+
+  /** Makes one request on a granted slot and feeds the limiter its answer. */
+  async #send(slot: SlotTicket, request: () => Promise<HttpResult>): Promise<HttpResult> {
+    this.#requests += 1;
+    const result = await request();
+    this.#limiter.observe(slot, result);
+    return result;
+  }
+
+  /** Updates the engine-wide state that any answer can change. */
+  #learn(kind: ResponseKind, message: string): void {
+    if (kind === 'ok') {
+      this.#waitingForWindow = false;
+      if (this.#quotaPaused) {
+        this.#quotaPaused = false;
+        this.#refreshState('the service accepts events again');
+      }
+      return;
+    }
+    this.#lastError = redactKey(message, this.options.accessKey);
+    if (kind === 'rate-limited') {
+      this.#rateLimited += 1;
+      this.#waitingForWindow = true;
+    } else if (kind === 'key-rejected') {
+      this.#keyRejected = true;
+      this.#stopSending();
+    } else if (kind === 'quota-exceeded') {
+      this.#quotaPaused = true;
+      this.#probeAt = this.#now() + this.options.quotaProbeInterval;
+    }
+  }
+
+  #stopSending(): void {
+    for (const request of this.#grants) this.#limiter.cancel(request);
+    this.#grants.clear();
+    this.#alarm.clear();
+  }
+
+  #onCreated(bucket: Bucket, result: HttpResult): void {
+    bucket.busy = false;
+    if (this.#closed) return;
+    this.#probing = false;
+    const kind = classifyResponse(result);
+    const message = `Bucket '${bucket.key}' not created: ${responseMessage(result)}`;
+    this.#learn(kind, message);
+    if (kind === 'ok') bucket.created = true;
+    else if (kind === 'rate-limited') this.#retries += 1;
+    else if (kind === 'transient') this.#backOff(bucket);
+    else if (kind === 'invalid' || kind === 'too-large') {
+      // The events' own answers will tell what is wrong with them.
+      bucket.created = true;
+      this.emit('warning', this.#lastError!);
+    }
+    this.#afterAnswer(`bucket ${bucket.key}: ${kind}`);
+  }
+
+  #onSent(bucket: Bucket, piece: Piece, result: HttpResult): void {
+    bucket.busy = false;
+    if (this.#closed) return;
+    this.#probing = false;
+    const kind = classifyResponse(result);
+    const message = responseMessage(result);
+    this.#learn(kind, message);
+    const now = this.#now();
+    switch (kind) {
+      case 'ok':
+        bucket.failures = 0;
+        bucket.retryAt = 0;
+        this.#settlePiece(bucket, piece, result.status, now);
+        break;
+      case 'rate-limited':
+        this.#retries += 1;
+        break;
+      case 'too-large':
+      case 'invalid':
+        if (piece.events.length > 1) {
+          this.#retries += 1;
+          const half = Math.ceil(piece.events.length / 2);
+          const left: Piece = { ...piece, events: piece.events.slice(0, half), tickets: piece.tickets.slice(0, half) };
+          const right: Piece = { ...piece, events: piece.events.slice(half), tickets: piece.tickets.slice(half), start: piece.start + half };
+          bucket.pieces.splice(0, 1, left, right);
+        } else {
+          this.#settlePiece(bucket, piece, result.status, now, kind === 'invalid' ? 'rejected' : 'too-large', message);
+        }
+        break;
+      case 'transient':
+        this.#retries += 1;
+        this.#backOff(bucket);
+        break;
+      default:
+        // 401/403 and 402: the batch stays in flight for when sending resumes (or close).
+        break;
+    }
+    this.#afterAnswer(`${kind} (HTTP ${result.status})`);
+  }
+
+  #backOff(bucket: Bucket): void {
+    bucket.failures += 1;
+    const { backoffBase, backoffCap } = this.options;
+    bucket.retryAt = this.#now() + backoffDelay(bucket.failures, backoffBase, backoffCap, this.#random);
+  }
+
+  /** The first piece got its final answer: delivered, or failed for `reason`. */
+  #settlePiece(bucket: Bucket, piece: Piece, status: number, now: number, reason?: DropReason, message = ''): void {
+    bucket.pieces.shift();
+    const count = piece.events.length;
+    this.#inFlight -= count;
+    this.#spool?.remove(bucket.key, piece.start, count);
+    if (reason) {
+      const failures = piece.events.map((event, i) => this.#fail(bucket.key, event, piece.tickets[i], reason, message, piece.attempts, status, now));
+      this.emit('dropped', failures);
+    } else {
+      this.#delivered += count;
+      this.#month.add(count);
+      piece.tickets.forEach((ticket) => ticket?.delivered(piece.attempts, status, now));
+    }
+    if (this.#spool?.wantsCompaction) this.#spool.rewrite(this.#spoolRuns());
+  }
+
+  #spoolRuns(): SpoolRun[] {
+    const runs: SpoolRun[] = [];
+    for (const bucket of this.#buckets.values()) {
+      for (const piece of bucket.pieces) runs.push({ bucketKey: bucket.key, start: piece.start, events: piece.events });
+      runs.push({ bucketKey: bucket.key, start: bucket.queueStart, events: bucket.queue.toArray() });
+    }
+    return runs;
+  }
+
+  #afterAnswer(detail: string): void {
+    this.#refreshState(detail);
+    if (this.#drained && this.#queued + this.#inFlight === 0) this.#drained();
+    if (this.#drained && (this.#keyRejected || this.#quotaPaused)) this.#drained();
+    this.#pump();
+  }
+
+  #refreshState(detail: string): void {
+    let state: AccountState;
+    if (this.#closed) state = 'closed';
+    else if (this.#keyRejected) state = 'key-rejected';
+    else if (this.#quotaPaused) state = 'quota-exceeded';
+    else if (this.#queued + this.#inFlight === 0) state = 'idle';
+    else if ([...this.#buckets.values()].some((bucket) => bucket.failures > 0)) state = 'retrying';
+    else if (this.#waitingForWindow) state = 'rate-limited';
+    else state = 'sending';
+    if (state === this.#state) return;
+    this.#state = state;
+    const why = state === 'key-rejected' || state === 'quota-exceeded' ? `${detail}: ${this.#lastError ?? ''}` : detail;
+    this.emit('state', state, `${maskKey(this.options.accessKey)} ${why}`);
+  }
+
+  // Typed EventEmitter surface.
+  declare on: <E extends keyof AccountEngineEvents>(event: E, listener: AccountEngineEvents[E]) => this;
+  declare once: <E extends keyof AccountEngineEvents>(event: E, listener: AccountEngineEvents[E]) => this;
+  declare off: <E extends keyof AccountEngineEvents>(event: E, listener: AccountEngineEvents[E]) => this;
+  declare emit: <E extends keyof AccountEngineEvents>(event: E, ...args: Parameters<AccountEngineEvents[E]>) => boolean;
+}

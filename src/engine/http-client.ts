@@ -1,0 +1,109 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { IsEvent } from '../event';
+import { redactKey } from './mask-key';
+import type { RateInfo } from './rate-limiter';
+
+/**
+ * One HTTP answer as the engine needs it. `status` 0 marks a network error or timeout, with
+ * `error` saying which (never containing the access key). HTTP error statuses are results, not throws.
+ */
+export interface HttpResult extends RateInfo {
+  status: number;
+  /** The response body as text (`''` for none). */
+  body: string;
+  /** For status 0: what went wrong, e.g. `ETIMEDOUT: Timeout awaiting 'request' for 100ms`. */
+  error?: string;
+}
+
+/** The calls the engine makes; bound to one endpoint and access key. Never throws. */
+export interface HttpClient {
+  /** `POST /events` with the events as a JSON array. */
+  postEvents(bucketKey: string, events: readonly IsEvent[]): Promise<HttpResult>;
+  /** `GET /events?accessKey=&bucketKey=&key=value…` (no timestamps). */
+  getEvents(bucketKey: string, events: readonly IsEvent[]): Promise<HttpResult>;
+  /** `POST /buckets` with `{bucketKey, bucketName?}`. */
+  createBucket(bucketKey: string, bucketName?: string): Promise<HttpResult>;
+  /** Closes kept-alive connections. */
+  close(): void;
+}
+
+/** Options of {@link createHttpClient}. */
+export interface HttpClientOptions {
+  /** API base URL, e.g. `https://groker.init.st/api`. */
+  endpoint: string;
+  accessKey: string;
+  /** ms one request may take before it counts as a network error. */
+  requestTimeout: number;
+}
+
+type Got = typeof import('got', { with: { 'resolution-mode': 'import' } }).default;
+let gotLoading: Promise<Got> | undefined;
+
+/** `got` is ESM-only: load it once, on first use. */
+function loadGot(): Promise<Got> {
+  gotLoading ??= import('got').then((module) => module.default);
+  return gotLoading;
+}
+
+function headerNumber(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === '') return undefined;
+  const number = Number(text);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** A {@link HttpClient} over `got` with keep-alive agents, a request timeout and got's retry off. */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const base = options.endpoint.replace(/\/+$/, '');
+  const headers = {
+    'X-IS-AccessKey': options.accessKey,
+    'Accept-Version': '~0',
+    'Content-Type': 'application/json',
+  };
+
+  async function send(method: 'GET' | 'POST', path: string, extra: Record<string, string>, body?: string, query?: URLSearchParams): Promise<HttpResult> {
+    try {
+      const got = await loadGot();
+      const response = await got(`${base}${path}`, {
+        method,
+        body,
+        searchParams: query,
+        headers: { ...headers, ...extra },
+        agent,
+        timeout: { request: options.requestTimeout },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+      });
+      return {
+        status: response.statusCode,
+        body: response.body,
+        limit: headerNumber(response.headers['x-ratelimit-limit']),
+        remaining: headerNumber(response.headers['x-ratelimit-remaining']),
+        reset: headerNumber(response.headers['x-ratelimit-reset']),
+        retryAfter: headerNumber(response.headers['retry-after']),
+      };
+    } catch (error) {
+      const { code, message } = error as { code?: string; message?: string };
+      const text = `${code ?? 'ERROR'}: ${message ?? String(error)}`;
+      return { status: 0, body: '', error: redactKey(text, options.accessKey) };
+    }
+  }
+
+  return {
+    postEvents: (bucketKey, events) => send('POST', '/events', { 'X-IS-BucketKey': bucketKey }, JSON.stringify(events)),
+    getEvents(bucketKey, events) {
+      const query = new URLSearchParams({ accessKey: options.accessKey, bucketKey });
+      for (const event of events) query.append(event.key, String(event.value));
+      return send('GET', '/events', {}, undefined, query);
+    },
+    createBucket: (bucketKey, bucketName) =>
+      send('POST', '/buckets', {}, JSON.stringify(bucketName === undefined ? { bucketKey } : { bucketKey, bucketName })),
+    close() {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IsEvent } from '../event';
+
+/** A contiguous run of live events of one bucket, as the engine holds them. */
+export interface SpoolRun {
+  bucketKey: string;
+  /** Spool index of the run's first event (indices count per bucket). */
+  start: number;
+  events: readonly IsEvent[];
+}
+
+/** What a spool file held when it was opened. */
+export interface SpoolContents {
+  /** The undelivered events of each bucket, in queue order. */
+  buckets: Map<string, IsEvent[]>;
+  /** Lines that could not be read (corrupted or cut off) and were skipped. */
+  badLines: number;
+}
+
+/** ms between fsyncs at most: a power cut loses at most about this much. */
+export const FSYNC_INTERVAL_MS = 1000;
+/** Removals after which the file is rewritten (when they also outnumber the live events). */
+const COMPACT_AFTER = 1000;
+
+/** An event record `{b, i, e}` or a removal record `{b, i, n}` (delivered, rejected or dropped). */
+interface SpoolLine {
+  b: string;
+  i: number;
+  e?: IsEvent[];
+  n?: number;
+}
+
+function isEvent(value: unknown): value is IsEvent {
+  if (!value || typeof value !== 'object') return false;
+  const { key, value: v } = value as Record<string, unknown>;
+  return typeof key === 'string' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+}
+
+function parseLine(line: string): SpoolLine | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const record = parsed as SpoolLine;
+  if (typeof record.b !== 'string' || !Number.isSafeInteger(record.i) || record.i < 0) return undefined;
+  if (Array.isArray(record.e)) return record.e.every(isEvent) ? record : undefined;
+  return Number.isSafeInteger(record.n) && record.n! > 0 ? record : undefined;
+}
+
+/**
+ * The durable queue of one engine (`persist: 'file'`): an append-only file of JSON lines.
+ *
+ * Write strategy: every submit is written with one synchronous `write` before `submit()` returns,
+ * so a crash or SIGKILL of the process loses nothing accepted; the file is `fsync`ed at most once
+ * every {@link FSYNC_INTERVAL_MS} (1 s), so a power cut loses at most about the last second.
+ * Deliveries and drops append small removal records; once removals outnumber the live events
+ * (and exceed 1000) the file is rewritten with only the live events (write to `.tmp`, fsync, rename).
+ */
+export class Spool {
+  readonly file: string;
+  #fd: number;
+  #live = 0;
+  #removed = 0;
+  #fsyncTimer: NodeJS.Timeout | undefined;
+
+  /** Opens (creating the folder and file if needed) the spool at `file`. */
+  constructor(file: string) {
+    this.file = file;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.#fd = fs.openSync(file, 'a');
+  }
+
+  /**
+   * Reads every intact record, skipping (and counting) unreadable lines, then rewrites the file
+   * with the surviving events numbered from 0 in each bucket.
+   */
+  load(): SpoolContents {
+    const text = fs.readFileSync(this.file, 'utf8');
+    const live = new Map<string, Map<number, IsEvent>>();
+    let badLines = 0;
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      const record = parseLine(line);
+      if (!record) {
+        badLines += 1;
+        continue;
+      }
+      let bucket = live.get(record.b);
+      if (!bucket) live.set(record.b, (bucket = new Map()));
+      if (record.e) record.e.forEach((event, offset) => bucket.set(record.i + offset, event));
+      else for (let index = record.i; index < record.i + record.n!; index++) bucket.delete(index);
+    }
+    const buckets = new Map<string, IsEvent[]>();
+    for (const [bucketKey, events] of live) {
+      if (events.size === 0) continue;
+      const indices = [...events.keys()].sort((a, b) => a - b);
+      buckets.set(bucketKey, indices.map((index) => events.get(index)!));
+    }
+    this.rewrite([...buckets].map(([bucketKey, events]) => ({ bucketKey, start: 0, events })));
+    return { buckets, badLines };
+  }
+
+  /** Records events appended to a bucket's queue, the first at spool index `start`. */
+  append(bucketKey: string, start: number, events: readonly IsEvent[]): void {
+    this.#write(`${JSON.stringify({ b: bucketKey, i: start, e: events })}\n`);
+    this.#live += events.length;
+  }
+
+  /** Records that `count` events from spool index `start` left the queue (delivered or dropped). */
+  remove(bucketKey: string, start: number, count: number): void {
+    this.#write(`${JSON.stringify({ b: bucketKey, i: start, n: count })}\n`);
+    this.#live -= count;
+    this.#removed += count;
+  }
+
+  /** True when the file holds more removed than live events and a rewrite would pay. */
+  get wantsCompaction(): boolean {
+    return this.#removed >= COMPACT_AFTER && this.#removed >= this.#live;
+  }
+
+  /** Replaces the file by the given live runs. */
+  rewrite(runs: readonly SpoolRun[]): void {
+    const temp = `${this.file}.tmp`;
+    const lines = runs
+      .filter((run) => run.events.length > 0)
+      .map((run) => `${JSON.stringify({ b: run.bucketKey, i: run.start, e: run.events })}\n`);
+    fs.writeFileSync(temp, lines.join(''));
+    const fd = fs.openSync(temp, 'r+');
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.closeSync(this.#fd);
+    fs.renameSync(temp, this.file);
+    this.#fd = fs.openSync(this.file, 'a');
+    this.#live = runs.reduce((sum, run) => sum + run.events.length, 0);
+    this.#removed = 0;
+  }
+
+  /** Syncs and closes the file. */
+  close(): void {
+    if (this.#fsyncTimer !== undefined) clearTimeout(this.#fsyncTimer);
+    this.#fsyncTimer = undefined;
+    fs.fsyncSync(this.#fd);
+    fs.closeSync(this.#fd);
+  }
+
+  #write(text: string): void {
+    fs.writeSync(this.#fd, text);
+    if (this.#fsyncTimer === undefined) {
+      this.#fsyncTimer = setTimeout(() => {
+        this.#fsyncTimer = undefined;
+        fs.fsyncSync(this.#fd);
+      }, FSYNC_INTERVAL_MS);
+      this.#fsyncTimer.unref();
+    }
+  }
+}
