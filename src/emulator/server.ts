@@ -211,6 +211,7 @@ export class EmulatorServer implements Emulator {
     };
 
     const fault = this.#faults.next();
+    if (fault) this.#options.log(`fault ${fault.kind} applied to ${req.method} ${url.pathname}`);
     if (fault?.kind === 'reset' || fault?.kind === 'hang') {
       record({ status: 0 });
       // A hanging request is left open; close() destroys its socket with the others.
