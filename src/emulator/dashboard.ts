@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { EventValue } from '../event';
 import { maskKey } from './mask-key';
-import type { BucketRecord, KeyedEvent } from './store';
+import { bucketId, type BucketRecord, type KeyedEvent } from './store';
 
 /** A bucket as the dashboard and the inspection routes show it: the access key masked. */
 export interface PublicBucket {
@@ -40,7 +40,7 @@ export function publicBucket(bucket: BucketRecord): PublicBucket {
 export function snapshot(buckets: BucketRecord[], events: KeyedEvent[]): Snapshot {
   const streams = new Map<string, Map<string, Point[]>>();
   for (const e of events) {
-    const id = `${e.accessKey}\n${e.bucketKey}`;
+    const id = bucketId(e.accessKey, e.bucketKey);
     const byKey = streams.get(id) ?? new Map<string, Point[]>();
     streams.set(id, byKey);
     const points = byKey.get(e.key) ?? [];
@@ -51,7 +51,7 @@ export function snapshot(buckets: BucketRecord[], events: KeyedEvent[]): Snapsho
   return {
     buckets: buckets.map((b) => ({
       ...publicBucket(b),
-      streams: [...(streams.get(`${b.accessKey}\n${b.bucketKey}`) ?? new Map<string, Point[]>())].map(([key, points]) => ({
+      streams: [...(streams.get(bucketId(b.accessKey, b.bucketKey)) ?? new Map<string, Point[]>())].map(([key, points]) => ({
         key,
         points: points.slice(-POINTS_PER_STREAM),
       })),

@@ -22,7 +22,8 @@ export interface Stats {
   eventsAccepted: number;
 }
 
-const bucketId = (accessKey: string, bucketKey: string): string => `${accessKey}\n${bucketKey}`;
+/** One string naming a bucket of an access key, for maps. */
+export const bucketId = (accessKey: string, bucketKey: string): string => `${accessKey}\n${bucketKey}`;
 
 /**
  * Everything the emulator received, in memory: buckets per access key, events in arrival order
