@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { EventValue } from '../event';
-import { maskKey } from './mask-key';
+import { maskKey } from '../engine/mask-key';
 import { bucketId, type BucketRecord, type KeyedEvent } from './store';
 
 /** A bucket as the dashboard and the inspection routes show it: the access key masked. */

@@ -1,5 +1,5 @@
 import { publicBucket, type PublicBucket } from './dashboard';
-import { maskKey } from './mask-key';
+import { maskKey } from '../engine/mask-key';
 import { bucketId, type Store } from './store';
 import type { StoredEvent } from './types';
 

@@ -4,7 +4,7 @@ import { answerApi, type Answer, type ApiContext } from './api-routes';
 import { DashboardHub, serveAsset, snapshot } from './dashboard';
 import { FaultQueue } from './faults';
 import { inspectBuckets, inspectEvents } from './inspect';
-import { maskKey } from './mask-key';
+import { maskKey } from '../engine/mask-key';
 import { RateWindows } from './rate-window';
 import { Store } from './store';
 import type { Emulator, EmulatorOptions, Fault, RequestRecord, StoredEvent } from './types';
