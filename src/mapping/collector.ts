@@ -28,15 +28,10 @@ export class Collector {
   private readonly messageTimeBad: boolean;
   private readonly messageTimeOld: boolean;
   private oldest: number | undefined;
+  /** Keys used so far when repeats are refused; event lists (time series) may repeat a key. */
+  private seen: Set<string> | undefined;
 
-  /**
-   * @param seen - Keys used so far, to refuse a repeated one (flattened objects); `undefined`
-   *   allows repeats (event lists are time series and may repeat a key).
-   */
-  constructor(
-    private readonly options: MapOptions,
-    private readonly seen: Set<string> | undefined,
-  ) {
+  constructor(private readonly options: MapOptions) {
     this.server = options.timestamp === 'server';
     const t = options.msgTimestamp;
     const stamp = this.server ? undefined : t == null ? options.arrivalMs / 1000 : toEpochSeconds(t);
@@ -65,6 +60,11 @@ export class Collector {
     this.seen?.add(key);
     this.events.push(epoch === undefined ? { key, value } : { key, value, epoch });
     return true;
+  }
+
+  /** From now on, refuse a key already used in this message (keys built from paths). */
+  refuseRepeatedKeys(): void {
+    this.seen ??= new Set();
   }
 
   /** Records a leaf that cannot become an event. */

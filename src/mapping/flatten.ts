@@ -12,12 +12,13 @@ import { isPlainObject } from './value';
 /**
  * Walks `root` (an array or plain object) and hands every leaf to `sink`.
  * Cycles, nesting deeper than {@link MAX_DEPTH} and throwing getters or Proxy traps become
- * problems; the walk stops when the sink is full.
+ * problems, and so do repeated keys; the walk stops when the sink is full.
  *
  * @param base - Key the paths start from (`keyPrefix`, key option); `undefined` for none.
  * @returns false when the sink is full.
  */
 export function flatten(root: object, base: string | undefined, separator: string, sink: Collector): boolean {
+  sink.refuseRepeatedKeys();
   return walkContainer(root, base, 0, { separator, sink, ancestors: new Set() });
 }
 

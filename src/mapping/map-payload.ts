@@ -40,35 +40,29 @@ export function mapPayload(payload: unknown, options: MapOptions): MapResult {
   checkMapOptions(options);
   const fast = fastEvent(payload, options);
   if (fast) return { events: [fast], problems: NONE, warnings: NONE };
-  if (typeof payload !== 'object' || payload === null) {
-    const sink = new Collector(options, undefined);
-    addNamed(payload, options, sink);
-    return sink.result(payload);
-  }
-  let sink: Collector | undefined;
+  const sink = new Collector(options);
   try {
-    if (Array.isArray(payload) && isEventShaped(payload[0])) {
-      sink = new Collector(options, undefined);
-      addEventList(payload, sink);
-    } else if (isEventShaped(payload)) {
-      sink = new Collector(options, undefined);
-      addEvent(payload, sink);
-    } else if (Array.isArray(payload)) {
-      sink = new Collector(options, new Set());
-      flatten(payload, join([options.keyPrefix, keyText(options.key)], options), separatorOf(options), sink);
-    } else if (types.isDate(payload) || !isPlainObject(payload) || locationKeys(Object.keys(payload))) {
-      sink = new Collector(options, undefined);
-      addNamed(payload, options, sink);
-    } else {
-      sink = new Collector(options, new Set());
-      flatten(payload, join([options.keyPrefix], options), separatorOf(options), sink);
-    }
+    addPayload(payload, options, sink);
   } catch (err) {
     // Only a hostile payload (a revoked Proxy, a throwing trap) gets here.
-    sink ??= new Collector(options, undefined);
     sink.problem('', 'payload', RULES.readable, err);
   }
   return sink.result(payload);
+}
+
+function addPayload(payload: unknown, options: MapOptions, sink: Collector): void {
+  if (typeof payload !== 'object' || payload === null) return addNamed(payload, options, sink);
+  const separator = options.separator ?? '_';
+  if (Array.isArray(payload)) {
+    if (isEventShaped(payload[0])) addEventList(payload, sink);
+    else flatten(payload, join([options.keyPrefix, keyText(options.key)], separator), separator, sink);
+  } else if (isEventShaped(payload)) {
+    addEvent(payload, sink);
+  } else if (types.isDate(payload) || !isPlainObject(payload) || locationKeys(Object.keys(payload))) {
+    addNamed(payload, options, sink);
+  } else {
+    flatten(payload, join([options.keyPrefix], separator), separator, sink);
+  }
 }
 
 /** The event for the common case (a valid primitive under a valid key, no msg.timestamp), else undefined. */
@@ -89,12 +83,8 @@ function addNamed(payload: unknown, options: MapOptions, sink: Collector): void 
   else sink.add(key, payload);
 }
 
-function separatorOf(options: MapOptions): string {
-  return options.separator ?? '_';
-}
-
 /** The non-empty parts joined with the separator, `undefined` when there are none. */
-function join(parts: (string | undefined)[], options: MapOptions): string | undefined {
+function join(parts: (string | undefined)[], separator: string): string | undefined {
   const kept = parts.filter((p): p is string => p !== undefined && p !== '');
-  return kept.length === 0 ? undefined : kept.join(separatorOf(options));
+  return kept.length === 0 ? undefined : kept.join(separator);
 }
