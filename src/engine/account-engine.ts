@@ -258,7 +258,7 @@ export class AccountEngine extends EventEmitter {
           void this.#send(slot, () => this.#http.createBucket(bucketKey, bucketName)).then((result) => {
             if (this.#closed) return reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account closed`));
             const kind = classifyResponse(result);
-            const message = `Bucket '${bucketKey}' not created: ${responseMessage(result)}`;
+            const message = this.#redact(`Bucket '${bucketKey}' not created: ${responseMessage(result)}`);
             if (kind === 'rate-limited') return this.#acquire(request);
             this.#learn(kind, message);
             if (kind === 'ok') {
@@ -395,7 +395,8 @@ export class AccountEngine extends EventEmitter {
   #schedulePump(): void {
     if (this.#pumpQueued || this.#closed) return;
     this.#pumpQueued = true;
-    queueMicrotask(() => {
+    // A promise job rather than queueMicrotask, which fake timers may hold back.
+    void Promise.resolve().then(() => {
       this.#pumpQueued = false;
       this.#pump();
     });
@@ -514,7 +515,7 @@ export class AccountEngine extends EventEmitter {
       }
       return;
     }
-    this.#lastError = redactKey(message, this.options.accessKey);
+    this.#lastError = message;
     if (kind === 'rate-limited') {
       this.#rateLimited += 1;
       this.#waitingForWindow = true;
@@ -525,6 +526,11 @@ export class AccountEngine extends EventEmitter {
       this.#quotaPaused = true;
       this.#probeAt = this.#now() + this.options.quotaProbeInterval;
     }
+  }
+
+  /** Answers may quote the key back: never pass it on. */
+  #redact(text: string): string {
+    return redactKey(text, this.options.accessKey);
   }
 
   #stopSending(): void {
@@ -538,7 +544,7 @@ export class AccountEngine extends EventEmitter {
     if (this.#closed) return;
     this.#probing = false;
     const kind = classifyResponse(result);
-    const message = `Bucket '${bucket.key}' not created: ${responseMessage(result)}`;
+    const message = this.#redact(`Bucket '${bucket.key}' not created: ${responseMessage(result)}`);
     this.#learn(kind, message);
     if (kind === 'ok') bucket.created = true;
     else if (kind === 'rate-limited') this.#retries += 1;
@@ -556,7 +562,7 @@ export class AccountEngine extends EventEmitter {
     if (this.#closed) return;
     this.#probing = false;
     const kind = classifyResponse(result);
-    const message = responseMessage(result);
+    const message = this.#redact(responseMessage(result));
     this.#learn(kind, message);
     const now = this.#now();
     switch (kind) {

@@ -1,0 +1,331 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { AccountEngine, type AccountOptions, type AccountState, type DeliveryResult, type FailedEvent } from '../../../src/engine';
+import type { HttpResult } from '../../../src/engine/http-client';
+import { events, FakeHttp, freshKey, OK, type FakeCall } from './fake-http';
+
+const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+
+describe('AccountEngine (fake HTTP, fake timers)', () => {
+  let clock: sinon.SinonFakeTimers;
+  let http: FakeHttp;
+  let engines: AccountEngine[];
+  let key: string;
+
+  function engine(options: Partial<AccountOptions> = {}, random = () => 0.5): AccountEngine {
+    const created = new AccountEngine({ accessKey: key, autoCreate: false, tier: 1000, ...options }, { http, random });
+    engines.push(created);
+    return created;
+  }
+
+  function values(call: FakeCall): unknown[] {
+    return call.events.map((event) => event.value);
+  }
+
+  function settled(): { results: DeliveryResult[]; onSettled: (result: DeliveryResult) => void } {
+    const results: DeliveryResult[] = [];
+    return { results, onSettled: (result) => results.push(result) };
+  }
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: T0 });
+    http = new FakeHttp();
+    engines = [];
+    key = freshKey();
+  });
+  afterEach(async () => {
+    http.respond = () => OK;
+    const closing = Promise.all(engines.map((e) => e.close()));
+    await clock.tickAsync(20_000);
+    await closing;
+    clock.restore();
+  });
+
+  describe('batching', () => {
+    it('sends full batches at once and the rest flushInterval after its oldest event', async () => {
+      const e = engine();
+      e.submit('b', events(25));
+      await clock.tickAsync(0);
+      assert.deepEqual(http.calls.map((c) => c.events.length), [10, 10]);
+      await clock.tickAsync(999);
+      assert.equal(http.calls.length, 2);
+      await clock.tickAsync(1);
+      assert.deepEqual(http.calls.map((c) => c.events.length), [10, 10, 5]);
+      assert.deepEqual(http.delivered.map((d) => d.value), events(25).map((ev) => ev.value));
+      assert.equal(e.counters().delivered, 25);
+      assert.equal(e.counters().requests, 3);
+    });
+
+    it('sends a partial batch at once on flush()', async () => {
+      const e = engine();
+      e.submit('b', events(3));
+      await clock.tickAsync(10);
+      assert.equal(http.calls.length, 0);
+      e.flush();
+      await clock.tickAsync(0);
+      assert.deepEqual(http.calls.map((c) => c.events.length), [3]);
+    });
+
+    it('keeps a batch under 1 MB and fails a single event over it as too-large', async () => {
+      const e = engine({ flushInterval: 0 });
+      const big = (i: number) => ({ key: 'text', value: `${i}`.padEnd(300_000, 'x') });
+      const dropped: FailedEvent[][] = [];
+      e.on('dropped', (failed) => dropped.push(failed));
+      const { results, onSettled } = settled();
+      e.submit('b', [big(0), big(1), big(2), big(3), { key: 'huge', value: 'y'.repeat(1_100_000) }, big(4)], onSettled);
+      await clock.tickAsync(0);
+      assert.deepEqual(http.calls.map((c) => c.events.length), [3, 2]);
+      for (const call of http.calls) assert.ok(Buffer.byteLength(JSON.stringify(call.events)) <= 1_000_000);
+      assert.equal(dropped.length, 1);
+      assert.equal(dropped[0]![0]!.reason, 'too-large');
+      assert.equal(dropped[0]![0]!.event.key, 'huge');
+      assert.equal(results[0]!.delivered, 5);
+      assert.equal(results[0]!.failed.length, 1);
+    });
+
+    it('serves buckets oldest event first', async () => {
+      const e = engine({ tier: 1, flushInterval: 0 });
+      e.submit('a', events(10, 'a'));
+      clock.tick(1);
+      e.submit('b', events(10, 'b'));
+      clock.tick(1);
+      e.submit('a', events(10, 'a', 10));
+      await clock.tickAsync(0);
+      assert.equal(http.calls.length, 1, 'one request per window (tier 1)');
+      await clock.tickAsync(30_000);
+      assert.deepEqual(http.calls.map((c) => c.bucketKey), ['a', 'b', 'a']);
+      assert.deepEqual(values(http.calls[2]!), events(10, 'a', 10).map((ev) => ev.value));
+    });
+
+    it('sends each submit in requests of its own with the URL transport', async () => {
+      const e = engine({ transport: 'url', batchSize: 10 });
+      e.submit('b', events(3));
+      e.submit('b', events(15, 'temp', 3));
+      await clock.tickAsync(0);
+      assert.deepEqual(http.calls.map((c) => [c.method, c.events.length]), [['getEvents', 3], ['getEvents', 10], ['getEvents', 5]]);
+    });
+
+    it('creates each bucket once before its first batch with autoCreate', async () => {
+      const e = engine({ autoCreate: true, flushInterval: 0 });
+      e.submit('b', events(3));
+      await clock.tickAsync(0);
+      e.submit('b', events(3));
+      e.submit('c', events(1));
+      await clock.tickAsync(0);
+      assert.deepEqual(http.calls.map((c) => `${c.method} ${c.bucketKey}`), [
+        'createBucket b', 'postEvents b', 'postEvents b', 'createBucket c', 'postEvents c',
+      ]);
+    });
+  });
+
+  describe('answers', () => {
+    it('resends the same batch after a 429 waits Retry-After, in order', async () => {
+      const e = engine({ flushInterval: 0 });
+      let first = true;
+      http.respond = () => (first ? ((first = false), { status: 429, body: '', retryAfter: 2, remaining: 0, limit: 30 }) : OK);
+      const states: AccountState[] = [];
+      e.on('state', (state) => states.push(state));
+      const { results, onSettled } = settled();
+      e.submit('b', events(15), onSettled);
+      await clock.tickAsync(1999);
+      assert.equal(http.calls.length, 1);
+      assert.equal(e.state, 'rate-limited');
+      await clock.tickAsync(1);
+      assert.deepEqual(http.calls.map(values), [events(10).map((v) => v.value), events(10).map((v) => v.value), events(5, 'temp', 10).map((v) => v.value)]);
+      const counters = e.counters();
+      assert.equal(counters.rateLimited, 1);
+      assert.equal(counters.retries, 1);
+      assert.equal(counters.delivered, 15);
+      assert.equal(results[0]!.attempts, 2);
+      assert.deepEqual(states, ['sending', 'rate-limited', 'sending', 'idle']);
+    });
+
+    it('backs off with full jitter after 5xx and network errors and keeps the order', async () => {
+      const e = engine({ flushInterval: 0, backoffBase: 1000 }, () => 0.5);
+      const answers: HttpResult[] = [{ status: 503, body: 'busy' }, { status: 0, body: '', error: 'ECONNRESET: socket hang up' }];
+      http.respond = () => answers.shift() ?? OK;
+      e.submit('b', events(10));
+      e.submit('b', events(5, 'temp', 10));
+      await clock.tickAsync(0);
+      assert.equal(http.calls.length, 1);
+      assert.equal(e.state, 'retrying');
+      assert.equal(e.counters().lastError, 'HTTP 503: busy');
+      await clock.tickAsync(499);
+      assert.equal(http.calls.length, 1);
+      await clock.tickAsync(1); // 0.5 × 1000
+      assert.equal(http.calls.length, 2);
+      assert.equal(e.counters().lastError, 'ECONNRESET: socket hang up');
+      await clock.tickAsync(999);
+      assert.equal(http.calls.length, 2);
+      await clock.tickAsync(1); // 0.5 × 2000
+      assert.equal(http.calls.length, 4);
+      assert.deepEqual(http.delivered.map((d) => d.value), events(15).map((v) => v.value));
+      assert.equal(e.counters().retries, 2);
+      assert.equal(e.state, 'idle');
+    });
+
+    it('splits a batch on 413 until the pieces fit', async () => {
+      const e = engine({ flushInterval: 0 });
+      http.respond = (call) => (call.events.length > 3 ? { status: 413, body: 'too large' } : OK);
+      e.submit('b', events(10));
+      await clock.tickAsync(0);
+      assert.deepEqual(http.calls.map((c) => c.events.length), [10, 5, 3, 2, 5, 3, 2]);
+      assert.deepEqual(http.delivered.map((d) => d.value), events(10).map((v) => v.value));
+      assert.equal(e.counters().delivered, 10);
+    });
+
+    it('bisects a 400 to the invalid events, reports each with the server message, delivers the rest', async () => {
+      const e = engine({ flushInterval: 0 });
+      const bad = new Set([3, 7]);
+      http.respond = (call) => {
+        const found = call.events.find((ev) => bad.has(ev.value as number));
+        return found ? { status: 400, body: JSON.stringify({ message: `invalid value ${String(found.value)}` }) } : OK;
+      };
+      const dropped: FailedEvent[] = [];
+      e.on('dropped', (failed) => dropped.push(...failed));
+      const { results, onSettled } = settled();
+      e.submit('b', events(10), onSettled);
+      await clock.tickAsync(0);
+      assert.deepEqual(http.calls.map((c) => c.events.length), [10, 5, 3, 2, 1, 1, 5, 3, 2, 1, 2]);
+      assert.deepEqual(http.delivered.map((d) => d.value), [0, 1, 2, 4, 5, 6, 8, 9]);
+      assert.deepEqual(dropped.map((f) => [f.event.value, f.reason, f.message]), [
+        [3, 'rejected', 'HTTP 400: invalid value 3'],
+        [7, 'rejected', 'HTTP 400: invalid value 7'],
+      ]);
+      assert.equal(results.length, 1);
+      assert.equal(results[0]!.delivered, 8);
+      assert.equal(results[0]!.failed.length, 2);
+      assert.equal(e.counters().dropped, 2);
+      assert.equal(e.counters().delivered, 8);
+    });
+
+    it('stops sending on 401, keeps the queue, and reports it closed at close', async () => {
+      const e = engine({ flushInterval: 0 });
+      http.respond = () => ({ status: 401, body: `{"message":"ACCESS_DENIED_KEY ${key}"}` });
+      const states: [AccountState, string][] = [];
+      e.on('state', (state, detail) => states.push([state, detail]));
+      const { results, onSettled } = settled();
+      e.submit('b', events(10), onSettled);
+      e.submit('c', events(10));
+      await clock.tickAsync(0);
+      const sent = http.calls.length;
+      assert.ok(sent >= 1 && sent <= 2);
+      e.submit('b', events(5));
+      await clock.tickAsync(600_000);
+      assert.equal(http.calls.length, sent, 'nothing sent after the 401');
+      assert.equal(e.state, 'key-rejected');
+      assert.equal(e.counters().queued + e.counters().inFlight, 25);
+      assert.ok(!e.counters().lastError!.includes(key), 'the key leaked into lastError');
+      assert.match(e.counters().lastError!, /ACCESS_DENIED_KEY …/);
+      assert.ok(states.every(([, detail]) => !detail.includes(key)));
+      const report = await e.close();
+      assert.deepEqual(report, { delivered: 0, spooled: 0, undelivered: 25 });
+      assert.equal(results[0]!.failed.length, 10);
+      assert.equal(results[0]!.failed[0]!.reason, 'closed');
+    });
+
+    it('pauses on 402, probes every quotaProbeInterval with one batch, and resumes', async () => {
+      const e = engine({ flushInterval: 0, quotaProbeInterval: 60_000 });
+      let refusals = 3;
+      http.respond = () => (refusals-- > 0 ? { status: 402, body: '{"message":"monthly quota exceeded"}' } : OK);
+      e.submit('a', events(20));
+      e.submit('b', events(10));
+      await clock.tickAsync(0);
+      assert.equal(e.state, 'quota-exceeded');
+      const first = http.calls.length;
+      await clock.tickAsync(59_999);
+      assert.equal(http.calls.length, first);
+      await clock.tickAsync(1);
+      assert.equal(http.calls.length, first + 1, 'one probe, refused too');
+      assert.equal(e.state, 'quota-exceeded');
+      await clock.tickAsync(59_999);
+      assert.equal(http.calls.length, first + 1);
+      await clock.tickAsync(1);
+      assert.equal(e.state, 'idle');
+      assert.equal(e.counters().delivered, 30);
+    });
+  });
+
+  describe('bounds', () => {
+    it('drops the oldest queued events when full (drop-oldest)', async () => {
+      const e = engine({ maxQueue: 5, flushInterval: 60_000 });
+      const dropped: FailedEvent[] = [];
+      e.on('dropped', (failed) => dropped.push(...failed));
+      const a = settled();
+      e.submit('a', events(3, 'a'), a.onSettled);
+      clock.tick(1);
+      e.submit('b', events(4, 'b'));
+      assert.deepEqual(dropped.map((f) => [f.bucketKey, f.event.value, f.reason]), [['a', 0, 'overflow'], ['a', 1, 'overflow']]);
+      assert.equal(e.counters().dropped, 2);
+      assert.equal(e.counters().queued, 5);
+      e.flush();
+      await clock.tickAsync(0);
+      assert.equal(a.results[0]!.delivered, 1);
+      assert.equal(a.results[0]!.failed.length, 2);
+    });
+
+    it('refuses the newest events when full (refuse-newest)', async () => {
+      const e = engine({ maxQueue: 5, overflow: 'refuse-newest', flushInterval: 60_000 });
+      const dropped: FailedEvent[] = [];
+      e.on('dropped', (failed) => dropped.push(...failed));
+      const { results, onSettled } = settled();
+      e.submit('a', events(7), onSettled);
+      assert.deepEqual(dropped.map((f) => [f.event.value, f.reason]), [[5, 'overflow'], [6, 'overflow']]);
+      assert.equal(e.counters().dropped, 2);
+      e.flush();
+      await clock.tickAsync(0);
+      assert.equal(results[0]!.delivered, 5);
+      assert.deepEqual(results[0]!.failed.map((f) => f.event.value), [5, 6]);
+    });
+  });
+
+  describe('close', () => {
+    it('drains partial batches before closing', async () => {
+      const e = engine({ flushInterval: 60_000 });
+      e.submit('b', events(5));
+      const report = e.close();
+      await clock.tickAsync(0);
+      assert.deepEqual(await report, { delivered: 5, spooled: 0, undelivered: 0 });
+      assert.equal(e.state, 'closed');
+    });
+
+    it('reports what could not be drained within closeTimeout as closed (persist off)', async () => {
+      const e = engine({ flushInterval: 0, closeTimeout: 2000 });
+      http.respond = () => new Promise<HttpResult>(() => undefined);
+      const { results, onSettled } = settled();
+      e.submit('b', events(12), onSettled);
+      await clock.tickAsync(0);
+      const dropped: FailedEvent[] = [];
+      e.on('dropped', (failed) => dropped.push(...failed));
+      const report = e.close();
+      await clock.tickAsync(1999);
+      assert.equal(results.length, 0);
+      await clock.tickAsync(1);
+      assert.deepEqual(await report, { delivered: 0, spooled: 0, undelivered: 12 });
+      assert.equal(dropped.length, 12);
+      assert.ok(dropped.every((f) => f.reason === 'closed'));
+      assert.equal(results[0]!.failed.length, 12);
+      const late = settled();
+      e.submit('b', events(1), late.onSettled);
+      assert.equal(late.results[0]!.failed[0]!.reason, 'closed');
+    });
+  });
+
+  describe('createBucket', () => {
+    it('resolves created for 201 and not for 204, and rejects with a code', async () => {
+      const e = engine();
+      const answers: HttpResult[] = [
+        { status: 201, body: '' },
+        { status: 204, body: '' },
+        { status: 400, body: '{"message":"bucketKey invalid"}' },
+        { status: 401, body: '' },
+      ];
+      http.respond = () => answers.shift()!;
+      assert.deepEqual(await e.createBucket('b1', 'One'), { bucketKey: 'b1', bucketName: 'One', created: true });
+      assert.deepEqual(await e.createBucket('b1'), { bucketKey: 'b1', bucketName: undefined, created: false });
+      await assert.rejects(e.createBucket('b:2'), { code: 'invalid', message: `Bucket 'b:2' not created: HTTP 400: bucketKey invalid` });
+      await assert.rejects(e.createBucket('b3'), { code: 'key-rejected' });
+      assert.equal(http.calls[0]!.bucketName, 'One');
+    });
+  });
+});
