@@ -22,6 +22,8 @@ export interface SpoolContents {
 export const FSYNC_INTERVAL_MS = 1000;
 /** Removals after which the file is rewritten (when they also outnumber the live events). */
 const COMPACT_AFTER = 1000;
+/** Removals after which an emptied queue truncates the file. */
+const COMPACT_WHEN_EMPTY = 100;
 
 /** An event record `{b, i, e}` or a removal record `{b, i, n}` (delivered, rejected or dropped). */
 interface SpoolLine {
@@ -58,7 +60,7 @@ function parseLine(line: string): SpoolLine | undefined {
  * so a crash or SIGKILL of the process loses nothing accepted; the file is `fsync`ed at most once
  * every {@link FSYNC_INTERVAL_MS} (1 s), so a power cut loses at most about the last second.
  * Deliveries and drops append small removal records; once removals outnumber the live events
- * (and exceed 1000) the file is rewritten with only the live events (write to `.tmp`, fsync, rename).
+ * (and exceed 1000) the file is rewritten with only the live events (write to `.tmp`, fsync, rename), and so is an emptied queue's file after 100 removals.
  */
 export class Spool {
   readonly file: string;
@@ -119,7 +121,7 @@ export class Spool {
 
   /** True when the file holds more removed than live events and a rewrite would pay. */
   get wantsCompaction(): boolean {
-    return this.#removed >= COMPACT_AFTER && this.#removed >= this.#live;
+    return (this.#removed >= COMPACT_AFTER && this.#removed >= this.#live) || (this.#live === 0 && this.#removed >= COMPACT_WHEN_EMPTY);
   }
 
   /** Replaces the file by the given live runs. */

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sinon from 'sinon';
+import { AccountEngine, type AccountOptions } from '../../../src/engine';
+import { MonthCounter } from '../../../src/engine/month-counter';
+import { Spool } from '../../../src/engine/spool';
+import type { HttpResult } from '../../../src/engine/http-client';
+import { events, FakeHttp, freshKey } from './fake-http';
+
+const T0 = Date.UTC(2025, 0, 31, 23, 59, 0);
+
+describe('persistence', () => {
+  let dir: string;
+  let clock: sinon.SinonFakeTimers;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h2-engine-'));
+    clock = sinon.useFakeTimers({ now: T0 });
+  });
+  afterEach(() => {
+    clock.restore();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('spool with the engine', () => {
+    it('spools what close could not deliver, and a new engine on the file delivers it in order', async () => {
+      const key = freshKey();
+      const spoolFile = path.join(dir, 'account.spool');
+      const options: Partial<AccountOptions> & { accessKey: string } = { accessKey: key, autoCreate: false, persist: 'file', spoolFile, closeTimeout: 1000, flushInterval: 0 };
+      const down = new FakeHttp();
+      down.respond = () => ({ status: 503, body: '' });
+      const first = new AccountEngine(options, { http: down });
+      first.submit('a', events(15, 'a'));
+      first.submit('b', events(3, 'b'));
+      assert.ok(fs.readFileSync(spoolFile, 'utf8').includes('"b":"a"'), 'written before submit returned');
+      const closing = first.close();
+      await clock.tickAsync(1000);
+      assert.deepEqual(await closing, { delivered: 0, spooled: 18, undelivered: 0 });
+
+      const up = new FakeHttp();
+      const second = new AccountEngine(options, { http: up });
+      assert.equal(second.counters().queued, 18);
+      await clock.tickAsync(0);
+      assert.deepEqual(up.delivered.filter((d) => d.bucketKey === 'a').map((d) => d.value), events(15).map((e) => e.value));
+      assert.equal(up.delivered.length, 18);
+      assert.deepEqual(await second.close(), { delivered: 0, spooled: 0, undelivered: 0 });
+      const third = new AccountEngine(options, { http: up });
+      assert.equal(third.counters().queued, 0, 'acknowledged events are not replayed');
+      await third.close();
+    });
+
+    it('compacts the file once most events are acknowledged', async () => {
+      const spoolFile = path.join(dir, 'compact.spool');
+      const http = new FakeHttp();
+      const engine = new AccountEngine({ accessKey: freshKey(), autoCreate: false, persist: 'file', spoolFile, tier: 10_000, flushInterval: 0 }, { http });
+      for (let i = 0; i < 300; i++) engine.submit('b', events(10, 'k', i * 10));
+      const before = fs.statSync(spoolFile).size;
+      await clock.tickAsync(0);
+      assert.equal(engine.counters().delivered, 3000);
+      const after = fs.statSync(spoolFile).size;
+      assert.ok(after < before / 10, `the spool shrank from ${before} to ${after} bytes`);
+      await engine.close();
+    });
+
+    it('recovers every intact record of a corrupted, truncated spool and warns how many lines it skipped', async () => {
+      const spoolFile = path.join(dir, 'broken.spool');
+      const key = freshKey();
+      fs.writeFileSync(
+        spoolFile,
+        [
+          JSON.stringify({ b: 'a', i: 0, e: events(3) }),
+          'garbage{',
+          JSON.stringify({ b: 'a', i: 0, n: 1 }),
+          JSON.stringify({ b: 'c', i: 0, e: [{ key: 'x', value: 'y' }] }),
+          JSON.stringify({ b: 'a', i: 3, e: events(2, 'temp', 3) }).slice(0, 20),
+        ].join('\n'),
+      );
+      const warnings: string[] = [];
+      const http = new FakeHttp();
+      const engine = new AccountEngine({ accessKey: key, autoCreate: false, persist: 'file', spoolFile, flushInterval: 0 }, { http });
+      engine.on('warning', (warning) => warnings.push(warning));
+      await clock.tickAsync(0);
+      assert.deepEqual(warnings, [`Spool file ${spoolFile}: 2 line(s) could not be read and were skipped; every intact record was recovered`]);
+      assert.ok(warnings.every((w) => !w.includes(key)));
+      assert.deepEqual(http.delivered.map((d) => `${d.bucketKey}:${String(d.value)}`).sort(), ['a:1', 'a:2', 'c:y']);
+      await engine.close();
+    });
+  });
+
+  describe('Spool', () => {
+    it('replays events minus removals, numbering each bucket from 0 again', () => {
+      const file = path.join(dir, 's.spool');
+      const spool = new Spool(file);
+      spool.append('a', 0, events(5));
+      spool.remove('a', 1, 2);
+      spool.close();
+      const again = new Spool(file);
+      const { buckets, badLines } = again.load();
+      again.close();
+      assert.equal(badLines, 0);
+      assert.deepEqual(buckets.get('a')!.map((e) => e.value), [0, 3, 4]);
+      assert.equal(fs.readFileSync(file, 'utf8'), `${JSON.stringify({ b: 'a', i: 0, e: [events(5)[0], events(5)[3], events(5)[4]] })}\n`);
+    });
+  });
+
+  describe('MonthCounter', () => {
+    it('survives a restart, warns at 80 % and 100 % once, and starts again in a new month', () => {
+      const file = path.join(dir, 'quota.json');
+      const warnings: string[] = [];
+      const counter = new MonthCounter({ file, quota: 100, now: Date.now, warn: (w) => warnings.push(w) });
+      counter.add(79);
+      assert.equal(warnings.length, 0);
+      counter.add(1);
+      counter.add(5);
+      assert.deepEqual(warnings, ['80 of the monthly quota of 100 events delivered in 2025-01 (80 %)']);
+      counter.close();
+      const restarted = new MonthCounter({ file, quota: 100, now: Date.now, warn: (w) => warnings.push(w) });
+      assert.equal(restarted.count, 85);
+      restarted.add(15);
+      assert.equal(warnings[1], '100 of the monthly quota of 100 events delivered in 2025-01 (100 %): the service may refuse more with 402 until next month');
+      restarted.add(1);
+      assert.equal(warnings.length, 2);
+      clock.tick(60_000); // 2025-02-01
+      assert.equal(restarted.count, 0);
+      restarted.add(3);
+      restarted.close();
+      assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { month: '2025-02', count: 3 });
+    });
+
+    it('counts delivered events in the engine (Counters.monthEvents)', async () => {
+      const http = new FakeHttp();
+      const quotaFile = path.join(dir, 'q.json');
+      const engine = new AccountEngine({ accessKey: freshKey(), autoCreate: false, quotaFile, monthlyQuota: 10, flushInterval: 0 }, { http });
+      const warnings: string[] = [];
+      engine.on('warning', (w) => warnings.push(w));
+      http.respond = (): HttpResult => ({ status: 204, body: '' });
+      engine.submit('b', events(10));
+      await clock.tickAsync(0);
+      assert.equal(engine.counters().monthEvents, 10);
+      assert.equal(warnings.length, 1, 'one warning: 80 % and 100 % crossed by the same batch');
+      await engine.close();
+      assert.equal(JSON.parse(fs.readFileSync(quotaFile, 'utf8')).count, 10);
+    });
+  });
+});
