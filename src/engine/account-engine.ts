@@ -587,7 +587,6 @@ export class AccountEngine extends EventEmitter {
         }
         break;
       case 'transient':
-        this.#retries += 1;
         this.#backOff(bucket);
         break;
       default:
@@ -597,7 +596,9 @@ export class AccountEngine extends EventEmitter {
     this.#afterAnswer(`${kind} (HTTP ${result.status})`);
   }
 
+  /** A transient failure: the same request goes again after a jittered delay. */
   #backOff(bucket: Bucket): void {
+    this.#retries += 1;
     bucket.failures += 1;
     const { backoffBase, backoffCap } = this.options;
     bucket.retryAt = this.#now() + backoffDelay(bucket.failures, backoffBase, backoffCap, this.#random);
