@@ -1,0 +1,37 @@
+/** What every part of the bench shares: its result shape, made-up access keys, delivery checks. */
+import type { StoredEvent } from '../../src/emulator';
+import type { BenchOptions } from '../args';
+import type { Figure } from '../figures';
+
+/** What a part measured: table rows and the raw numbers behind them (for the JSON). */
+export interface PartResult {
+  figures: Figure[];
+  details: Record<string, unknown>;
+}
+
+/** A part of the bench. */
+export type Part = (options: BenchOptions, progress: (line: string) => void) => Promise<PartResult>;
+
+/** A made-up access key for the local emulator: `ist_` and 32 characters. */
+export function benchKey(name: string): string {
+  return `ist_${`bench${name}`.padEnd(32, '0').slice(0, 32)}`;
+}
+
+/** Events of `bucketKey` with key `seq` the emulator stored, checked against the values 0..count-1 sent. */
+export function checkDelivery(stored: readonly StoredEvent[], bucketKey: string, count: number): { lost: number; duplicated: number } {
+  const seen = new Uint32Array(count);
+  let duplicated = 0;
+  for (const event of stored) {
+    if (event.bucketKey !== bucketKey || event.key !== 'seq') continue;
+    const value = Number(event.value);
+    // Anything that is not one of the values sent counts as a duplicate of something.
+    if (!Number.isInteger(value) || value < 0 || value >= count) duplicated++;
+    else if (seen[value]++ > 0) duplicated++;
+  }
+  return { lost: seen.reduce((n, times) => n + (times === 0 ? 1 : 0), 0), duplicated };
+}
+
+/** `part / whole` as a fraction, NaN when `whole` is 0. */
+export function share(part: number, whole: number): number {
+  return whole === 0 ? NaN : part / whole;
+}

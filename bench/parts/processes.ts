@@ -1,0 +1,53 @@
+/**
+ * Part 5, several processes, one account: three child processes, each an account engine with its
+ * own backlog, share one access key on one emulator.
+ */
+import { startEmulator } from '../../src/emulator';
+import { ChildTask } from '../child';
+import { fastestScheduleMs, requestsNeeded } from '../schedule';
+import { benchKey, checkDelivery, share, type Part } from './part';
+
+const PROCESSES = 3;
+const BATCH = 10;
+
+export const runProcesses: Part = async (options, progress) => {
+  const { processEvents: events, rateLimit, windowMs } = options;
+  const accessKey = benchKey('Processes');
+  const requests = PROCESSES * requestsNeeded(events, BATCH, 1);
+  const idealMs = fastestScheduleMs(requests, rateLimit, windowMs);
+  progress(`processes: ${PROCESSES} processes × ${events} events (${requests} requests) at ${rateLimit} per ${windowMs} ms window; fastest schedule ${idealMs} ms`);
+  const emulator = await startEmulator({ rateLimit, windowMs, maxEventsPerRequest: BATCH });
+  try {
+    const buckets = Array.from({ length: PROCESSES }, (_, i) => `bench-process-${i + 1}`);
+    const children = buckets.map(
+      (bucketKey) =>
+        new ChildTask('engine-backlog', { endpoint: emulator.apiUrl, accessKey, bucketKey, count: events, rateLimit, windowMs, deadlineMs: idealMs * 3 + 60_000 }, { timeoutMs: idealMs * 3 + 120_000 }),
+    );
+    await Promise.all(children.map((child) => child.ready()));
+    children.forEach((child) => child.go());
+    const outs = await Promise.all(children.map((child) => child.result()));
+    const spanMs = Math.max(...outs.map((o) => o.endedAt)) - Math.min(...outs.map((o) => o.startedAt));
+    const stats = emulator.stats();
+    const stored = emulator.events({ accessKey });
+    const checks = buckets.map((bucketKey) => checkDelivery(stored, bucketKey, events));
+    const limited = stats.byStatus[429] ?? 0;
+    return {
+      figures: [
+        {
+          part: 'processes',
+          name: `aggregate utilisation (window ${windowMs} ms)`,
+          value: share(idealMs, spanMs),
+          unit: 'ratio',
+          target: { op: '>=', value: 0.9 },
+          note: `${PROCESSES} × (${events} events / ${BATCH} + 1 bucket) = ${requests} requests at ${rateLimit} per ${windowMs} ms → fastest ${idealMs} ms; measured ${spanMs} ms from the first start to the last event settled`,
+        },
+        { part: 'processes', name: '429 answers / requests', value: 100 * share(limited, stats.requests), unit: '%', target: { op: '<', value: 1 }, note: `${limited} of ${stats.requests} requests` },
+        { part: 'processes', name: 'events lost', value: checks.reduce((n, c) => n + c.lost, 0), unit: 'count', target: { op: '==', value: 0 } },
+        { part: 'processes', name: 'events duplicated', value: checks.reduce((n, c) => n + c.duplicated, 0), unit: 'count', target: { op: '==', value: 0 } },
+      ],
+      details: { processes: PROCESSES, events, rateLimit, windowMs, requestsNeeded: requests, idealMs, spanMs, children: outs, emulator: stats },
+    };
+  } finally {
+    await emulator.close();
+  }
+};

@@ -1,0 +1,20 @@
+/** The bench helper nodes (`bench-nodes.ts`) as the bench drives them. */
+import type { Node, NodeMessage } from 'node-red';
+
+/** A `bench-feeder` node as the bench drives it. */
+export interface Feeder extends Node {
+  /**
+   * Sends `count` messages made by `make(i)`: all at once (in chunks of 1000 per event-loop turn)
+   * when `intervalMs` is 0, else one every `intervalMs` ms on a schedule that does not drift.
+   * Resolves when the last one was sent.
+   */
+  feed(count: number, make: (i: number) => NodeMessage, intervalMs?: number): Promise<void>;
+}
+
+/** A `bench-noop` or `bench-sink` node: counts what it finished; a sink also calls {@link onMessage}. */
+export interface Sink extends Node {
+  /** Messages finished so far. */
+  count: number;
+  /** Called with each message a sink receives. Default none. */
+  onMessage?: (msg: NodeMessage) => void;
+}

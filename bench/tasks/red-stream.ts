@@ -1,0 +1,89 @@
+/**
+ * Child task: a Node-RED runtime with feeder → stream node → sink (and a Catch node on the stream
+ * node → sink), fed `count` messages with payloads 0..count-1; reports when each came out.
+ */
+import type { NodeMessage } from 'node-red';
+import type { Counters } from '../../src/engine/types';
+import type { Feeder, Sink } from '../red/bench-node-types';
+import { accountEngine, accountNodes, flowNode, streamNode } from '../red/flows';
+import { startNodeRed } from '../red/runtime';
+import { useWindowMs } from '../red/window-shim';
+
+/** What the parent asks for. */
+export interface RedStreamInput {
+  endpoint: string;
+  accessKey: string;
+  bucketKey: string;
+  /** Requests per window. */
+  rateLimit: number;
+  /** The emulator's window; other than 10 000 it is given to the engine (see `window-shim.ts`). */
+  windowMs: number;
+  flushInterval: number;
+  count: number;
+  /** 0: all messages at once (a backlog); else one every `intervalMs` ms. */
+  intervalMs: number;
+  /** ms after the first message that the task stops waiting and reports what came out. */
+  deadlineMs: number;
+}
+
+/** What came out. */
+export interface RedStreamOutput {
+  /** ms from the first message sent to the last one out (or to the deadline). */
+  spanMs: number;
+  /** Messages the stream node passed on (their events were accepted). */
+  delivered: number;
+  /** Messages that reached the Catch node. */
+  failed: number;
+  /** For each delivered message, ms from its sending to its coming out, in order of coming out. */
+  latenciesMs: number[];
+  /** The first few error texts. */
+  errors: string[];
+  /** The account engine's counters at the end. */
+  counters: Counters;
+}
+
+/** Messages in flight carry when they were sent. */
+type BenchMessage = NodeMessage & { benchSentAt: number; error?: { message?: string } };
+
+const ACCOUNT = 'acc';
+const SHOWN_ERRORS = 5;
+
+export async function redStream(input: RedStreamInput): Promise<RedStreamOutput> {
+  if (input.windowMs !== 10_000) useWindowMs(input.windowMs);
+  const red = await startNodeRed(
+    [
+      ...accountNodes(ACCOUNT, { endpoint: input.endpoint, bucketKey: input.bucketKey, rateLimit: input.rateLimit, flushInterval: input.flushInterval, maxQueue: Math.max(100_000, input.count) }),
+      flowNode('feed', 'bench-feeder', ['stream']),
+      streamNode('stream', ACCOUNT, 1, ['sink']),
+      flowNode('catch', 'catch', ['sink'], { scope: ['stream'], uncaught: false }),
+      flowNode('sink', 'bench-sink', []),
+    ],
+    { [ACCOUNT]: { accessKey: input.accessKey } },
+  );
+  const sink = red.node<Sink>('sink');
+  const out: Omit<RedStreamOutput, 'spanMs' | 'counters'> = { delivered: 0, failed: 0, latenciesMs: [], errors: [] };
+  const start = performance.now();
+  let last = start;
+  const finished = new Promise<void>((resolve) => {
+    const deadline = setTimeout(resolve, input.deadlineMs);
+    sink.onMessage = (message) => {
+      const msg = message as BenchMessage;
+      last = performance.now();
+      if (msg.error) {
+        out.failed++;
+        if (out.errors.length < SHOWN_ERRORS) out.errors.push(String(msg.error.message));
+      } else {
+        out.delivered++;
+        out.latenciesMs.push(last - msg.benchSentAt);
+      }
+      if (out.delivered + out.failed >= input.count) {
+        clearTimeout(deadline);
+        resolve();
+      }
+    };
+  });
+  await red.node<Feeder>('feed').feed(input.count, (i) => ({ payload: i, benchSentAt: performance.now() }) as BenchMessage, input.intervalMs);
+  await finished;
+  const counters = accountEngine(red, ACCOUNT).counters();
+  return { ...out, spanMs: (out.delivered + out.failed >= input.count ? last : performance.now()) - start, counters };
+}
