@@ -6,13 +6,13 @@ import { DeliveryTicket } from './delivery-ticket';
 import { eventBytes } from './event-size';
 import { EventQueue } from './event-queue';
 import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
-import { acquireLimiter, releaseLimiter } from './limiter-registry';
+import { processLimiters, type LimiterRegistry } from './limiter-registry';
 import { maskKey, redactKey } from './mask-key';
 import { MonthCounter } from './month-counter';
 import { requestsPerWindow, resolveAccountOptions } from './options';
 import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
-import { classifyResponse, responseMessage, type ResponseKind } from './response';
-import { Spool, type SpoolRun } from './spool';
+import { backsOff, classifyResponse, responseMessage, type ResponseKind } from './response';
+import { Spool, spoolRuns, type SpoolContents, type SpoolRun } from './spool';
 import type {
   AccountEngineEvents,
   AccountOptions,
@@ -33,7 +33,18 @@ export interface AccountEngineDeps {
   now?: () => number;
   /** Uniform in [0, 1) for back-off jitter. Default `Math.random`. */
   random?: () => number;
+  /**
+   * Where the engine gets the rate limiter for its key. Default {@link processLimiters}, shared
+   * by every engine of the process; a registry of its own makes the engine behave as if it ran
+   * in a process of its own (tests of several processes on one key).
+   */
+  limiters?: LimiterRegistry;
 }
+
+/** Attempts `createBucket()` makes through 5xx, network errors and unexpected 4xx before it rejects. */
+export const CREATE_BUCKET_ATTEMPTS = 5;
+/** ms close waits, after aborting the requests in flight, for their outcome to be known. */
+const ABORT_GRACE_MS = 100;
 
 /** Error of {@link AccountEngine.createBucket}, with a machine-readable `code`. */
 export class BucketError extends Error {
@@ -98,6 +109,15 @@ export class AccountEngine extends EventEmitter {
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #limiter: RateLimiter;
+  readonly #limiters: LimiterRegistry;
+  /** Aborted at close's deadline: tears down the requests still in flight. */
+  readonly #abort = new AbortController();
+  /** Requests in flight. */
+  readonly #sending = new Set<Promise<HttpResult>>();
+  /** Cancels `createBucket()` calls waiting out a back-off. */
+  readonly #bucketRetries = new Set<() => void>();
+  /** The last error reported by a warning, so a lasting one is not repeated. */
+  #warned: string | undefined;
   readonly #buckets = new Map<string, Bucket>();
   readonly #grants = new Set<Grant>();
   readonly #spool: Spool | undefined;
@@ -121,6 +141,8 @@ export class AccountEngine extends EventEmitter {
   #pumpQueued = false;
   readonly #alarm: Alarm;
   #closing: Promise<CloseReport> | undefined;
+  /** Close's deadline passed: no request starts any more, answers other than success are ignored. */
+  #stopping = false;
   #closed = false;
   #drained: (() => void) | undefined;
 
@@ -137,12 +159,14 @@ export class AccountEngine extends EventEmitter {
     this.#alarm = new Alarm(() => this.#pump(), this.#now);
     this.#ownsHttp = deps.http === undefined;
     this.#http = deps.http ?? createHttpClient({ endpoint, accessKey, requestTimeout: this.options.requestTimeout });
-    this.#limiter = acquireLimiter(endpoint, accessKey, {
+    this.#limiters = deps.limiters ?? processLimiters;
+    this.#limiter = this.#limiters.acquire(endpoint, accessKey, {
       limit: requestsPerWindow(this.options.tier),
       windowMs: this.options.windowMs,
       now: this.#now,
     });
     const warnings: string[] = [];
+    const failures: FailedEvent[] = [];
     const url = new URL(endpoint);
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
       warnings.push(`Endpoint ${url.origin} is plain http: the access key travels unencrypted`);
@@ -155,21 +179,20 @@ export class AccountEngine extends EventEmitter {
     });
     if (this.options.persist === 'file') {
       this.#spool = new Spool(this.options.spoolFile!);
-      const { buckets, badLines } = this.#spool.load();
-      if (badLines > 0) {
-        warnings.push(`Spool file ${this.options.spoolFile}: ${badLines} line(s) could not be read and were skipped; every intact record was recovered`);
+      const contents = this.#spool.load();
+      if (contents.badLines > 0) {
+        warnings.push(`Spool file ${this.options.spoolFile}: ${contents.badLines} line(s) could not be read and were skipped; every intact record was recovered`);
       }
-      const now = this.#now();
-      for (const [bucketKey, events] of buckets) {
-        const bucket = this.#bucket(bucketKey);
-        events.forEach((event, index) => bucket.queue.push(event, now, undefined, this.#startsGroup(index)));
-        bucket.nextIndex = events.length;
-        this.#queued += events.length;
-      }
+      failures.push(...this.#replay(contents));
       if (this.#queued > 0) this.#schedulePump();
     }
     // Listeners are attached after the constructor returns.
-    if (warnings.length > 0) process.nextTick(() => warnings.forEach((warning) => this.emit('warning', warning)));
+    if (warnings.length + failures.length > 0) {
+      process.nextTick(() => {
+        warnings.forEach((warning) => this.emit('warning', warning));
+        if (failures.length > 0) this.emit('dropped', failures);
+      });
+    }
     this.#refreshState('started');
   }
 
@@ -245,20 +268,25 @@ export class AccountEngine extends EventEmitter {
   }
 
   /**
-   * Creates a bucket through the limiter (429 answers are waited out and retried).
+   * Creates a bucket through the limiter. 429 answers are waited out and retried; 5xx, network
+   * errors, 404 and other unexpected 4xx are retried with back-off, up to
+   * {@link CREATE_BUCKET_ATTEMPTS} attempts in all, or until close.
    * Resolves `{created}`: true for 201, false for 204 (it existed). Rejects with a
-   * {@link BucketError} whose `code` is 'key-rejected', 'invalid', 'quota-exceeded', 'http' or 'closed'.
+   * {@link BucketError} whose `code` is 'key-rejected', 'invalid' (400, 409, 413),
+   * 'quota-exceeded', 'http' (attempts used up) or 'closed'.
    */
   createBucket(bucketKey: string, bucketName?: string): Promise<BucketResult> {
     return new Promise((resolve, reject) => {
-      if (this.#closing) return reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account is closing`));
+      const closed = (why: string): void => reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account ${why}`));
+      if (this.#closing) return closed('is closing');
+      let failures = 0;
       const request: Grant = {
         grant: (slot) => {
           this.#grants.delete(request);
-          void this.#send(slot, () => this.#http.createBucket(bucketKey, bucketName)).then((result) => {
-            if (this.#closed) return reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account closed`));
+          void this.#send(slot, (signal) => this.#http.createBucket(bucketKey, bucketName, signal)).then((result) => {
+            if (this.#stopping) return closed('closed');
             const kind = classifyResponse(result);
-            const message = this.#redact(`Bucket '${bucketKey}' not created: ${responseMessage(result)}`);
+            const message = this.#redact(`Bucket '${bucketKey}' not created: ${this.#explain(kind, result)}`);
             if (kind === 'rate-limited') return this.#acquire(request);
             this.#learn(kind, message);
             if (kind === 'ok') {
@@ -266,20 +294,44 @@ export class AccountEngine extends EventEmitter {
               resolve({ bucketKey, bucketName, created: result.status === 201 });
             } else if (kind === 'invalid' || kind === 'too-large') reject(new BucketError('invalid', message));
             else if (kind === 'key-rejected' || kind === 'quota-exceeded') reject(new BucketError(kind, message));
-            else reject(new BucketError('http', message));
+            else if (backsOff(kind) && ++failures < CREATE_BUCKET_ATTEMPTS) this.#retryLater(failures, () => this.#acquire(request), () => closed('closed'));
+            else reject(new BucketError('http', `${message} (attempt ${failures})`));
             this.#schedulePump();
           });
         },
-        cancel: () => reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account closed`)),
+        cancel: () => closed('closed'),
       };
       this.#acquire(request);
     });
+  }
+
+  /** Runs `retry` after a back-off for `failures` failures, unless close comes first (then `cancel`). */
+  #retryLater(failures: number, retry: () => void, cancel: () => void): void {
+    this.#retries += 1;
+    const delay = backoffDelay(failures, this.options.backoffBase, this.options.backoffCap, this.#random);
+    const timer = setTimeout(() => {
+      this.#bucketRetries.delete(abandon);
+      retry();
+    }, delay);
+    const abandon = (): void => {
+      clearTimeout(timer);
+      cancel();
+    };
+    this.#bucketRetries.add(abandon);
   }
 
   /**
    * Drains for up to `closeTimeout`, then keeps what is left in the spool (persist 'file':
    * `spooled`) or reports it failed with reason 'closed' (`undelivered`). `delivered` counts
    * the events delivered while draining. Calling it again returns the same promise.
+   *
+   * Requests still in flight at the deadline are aborted, and close waits up to 100 ms for
+   * their outcome: an answer that is already in counts (delivered, with its spool record
+   * removed); an aborted request counts as not delivered, so its events are spooled or reported.
+   * No request can be answered after close. What remains is inherent to HTTP: a request the
+   * server stored but whose answer was lost, or still on its way when aborted, is spooled too
+   * and sent again after a restart, so delivery is at-least-once (a duplicate is at most one
+   * batch per request in flight at the deadline).
    */
   close(): Promise<CloseReport> {
     this.#closing ??= this.#close();
@@ -300,8 +352,17 @@ export class AccountEngine extends EventEmitter {
       });
     }
     this.#drained = undefined;
-    this.#closed = true;
+    this.#stopping = true;
     this.#alarm.clear();
+    if (this.#sending.size > 0) {
+      this.#abort.abort();
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(this.#sending), new Promise((resolve) => (grace = setTimeout(resolve, ABORT_GRACE_MS)))]);
+      clearTimeout(grace);
+    }
+    this.#closed = true;
+    for (const abandon of this.#bucketRetries) abandon();
+    this.#bucketRetries.clear();
     for (const request of this.#grants) {
       this.#limiter.cancel(request);
       request.cancel?.();
@@ -330,7 +391,7 @@ export class AccountEngine extends EventEmitter {
     this.#inFlight = 0;
     this.#spool?.close();
     this.#month.close();
-    releaseLimiter(this.options.endpoint, this.options.accessKey);
+    this.#limiters.release(this.options.endpoint, this.options.accessKey);
     if (this.#ownsHttp) this.#http.close();
     this.#refreshState('closed');
     const delivered = this.#delivered - deliveredBefore;
@@ -354,6 +415,45 @@ export class AccountEngine extends EventEmitter {
       this.#buckets.set(key, bucket);
     }
     return bucket;
+  }
+
+  /**
+   * Queues what the spool held, at most `maxQueue` events: beyond that the overflow policy drops
+   * the events written first ('drop-oldest') or last ('refuse-newest'), and the spool is rewritten
+   * without them. Events of one spool record were one submit: with the URL transport they travel
+   * in requests of their own again. Returns the dropped events.
+   */
+  #replay({ buckets, records }: SpoolContents): FailedEvent[] {
+    const { maxQueue, overflow } = this.options;
+    const now = this.#now();
+    const failures: FailedEvent[] = [];
+    const all: { bucketKey: string; index: number; record: number }[] = [];
+    for (const [bucketKey, numbers] of records) numbers.forEach((record, index) => all.push({ bucketKey, index, record }));
+    if (all.length > maxQueue) {
+      all.sort((a, b) => a.record - b.record);
+      const excess = all.length - maxQueue;
+      const gone = overflow === 'drop-oldest' ? all.slice(0, excess) : all.slice(maxQueue);
+      const what = overflow === 'drop-oldest' ? 'dropped the oldest' : 'refused the newest';
+      const message = `the spool held ${all.length} events, over maxQueue ${maxQueue}: ${what} ${excess}`;
+      const dropped = new Set(gone.map(({ bucketKey, index }) => `${index}\n${bucketKey}`));
+      for (const { bucketKey, index } of gone) failures.push(this.#fail(bucketKey, buckets.get(bucketKey)![index]!, undefined, 'overflow', message, 0, 0, now));
+      for (const [bucketKey, events] of buckets) {
+        const kept = (_: unknown, index: number): boolean => !dropped.has(`${index}\n${bucketKey}`);
+        buckets.set(bucketKey, events.filter(kept));
+        records.set(bucketKey, records.get(bucketKey)!.filter(kept));
+      }
+      this.#spool!.rewrite(spoolRuns(buckets, records));
+    }
+    const url = this.options.transport === 'url';
+    for (const [bucketKey, events] of buckets) {
+      if (events.length === 0) continue;
+      const bucket = this.#bucket(bucketKey);
+      const numbers = records.get(bucketKey)!;
+      events.forEach((event, index) => bucket.queue.push(event, now, undefined, url && numbers[index] !== numbers[index - 1]));
+      bucket.nextIndex = events.length;
+      this.#queued += events.length;
+    }
+    return failures;
   }
 
   /** URL transport: a submit travels in requests of its own, of at most `batchSize` events. */
@@ -393,7 +493,7 @@ export class AccountEngine extends EventEmitter {
   }
 
   #schedulePump(): void {
-    if (this.#pumpQueued || this.#closed) return;
+    if (this.#pumpQueued || this.#stopping) return;
     this.#pumpQueued = true;
     // A promise job rather than queueMicrotask, which fake timers may hold back.
     void Promise.resolve().then(() => {
@@ -416,7 +516,7 @@ export class AccountEngine extends EventEmitter {
 
   /** Asks the limiter for as many slots as there are buckets ready, and wakes up for the next. */
   #pump(): void {
-    if (this.#closed || this.#keyRejected) return;
+    if (this.#stopping || this.#keyRejected) return;
     const now = this.#now();
     let ready = 0;
     let next = Infinity;
@@ -451,7 +551,7 @@ export class AccountEngine extends EventEmitter {
     const now = this.#now();
     let chosen: Bucket | undefined;
     let chosenAge = Infinity;
-    if (!this.#closed && !this.#keyRejected && !(this.#quotaPaused && (this.#probing || now < this.#probeAt))) {
+    if (!this.#stopping && !this.#keyRejected && !(this.#quotaPaused && (this.#probing || now < this.#probeAt))) {
       for (const bucket of this.#buckets.values()) {
         if (this.#readyAt(bucket, now) > now) continue;
         const age = bucket.pieces.length > 0 ? bucket.pieces[0]!.oldest : bucket.queue.headTime();
@@ -466,7 +566,7 @@ export class AccountEngine extends EventEmitter {
     chosen.busy = true;
     if (!chosen.created) {
       const bucket = chosen;
-      void this.#send(slot, () => this.#http.createBucket(bucket.key)).then((result) => this.#onCreated(bucket, result));
+      void this.#send(slot, (signal) => this.#http.createBucket(bucket.key, undefined, signal)).then((result) => this.#onCreated(bucket, result));
       return;
     }
     if (chosen.pieces.length === 0) this.#takeBatch(chosen);
@@ -474,7 +574,7 @@ export class AccountEngine extends EventEmitter {
     const piece = chosen.pieces[0]!;
     piece.attempts += 1;
     const send = this.options.transport === 'url' ? this.#http.getEvents : this.#http.postEvents;
-    void this.#send(slot, () => send.call(this.#http, bucket.key, piece.events)).then((result) => this.#onSent(bucket, piece, result));
+    void this.#send(slot, (signal) => send.call(this.#http, bucket.key, piece.events, signal)).then((result) => this.#onSent(bucket, piece, result));
   }
 
   /** Moves the next batch (count, bytes and URL groups permitting) from the queue into flight. */
@@ -498,9 +598,16 @@ export class AccountEngine extends EventEmitter {
   }
 
   /** Makes one request on a granted slot and feeds the limiter its answer. */
-  async #send(slot: SlotTicket, request: () => Promise<HttpResult>): Promise<HttpResult> {
+  async #send(slot: SlotTicket, request: (signal: AbortSignal) => Promise<HttpResult>): Promise<HttpResult> {
     this.#requests += 1;
-    const result = await request();
+    const sending = request(this.#abort.signal);
+    this.#sending.add(sending);
+    let result: HttpResult;
+    try {
+      result = await sending;
+    } finally {
+      this.#sending.delete(sending);
+    }
     this.#limiter.observe(slot, result);
     return result;
   }
@@ -509,6 +616,7 @@ export class AccountEngine extends EventEmitter {
   #learn(kind: ResponseKind, message: string): void {
     if (kind === 'ok') {
       this.#waitingForWindow = false;
+      this.#warned = undefined;
       if (this.#quotaPaused) {
         this.#quotaPaused = false;
         this.#refreshState('the service accepts events again');
@@ -525,7 +633,17 @@ export class AccountEngine extends EventEmitter {
     } else if (kind === 'quota-exceeded') {
       this.#quotaPaused = true;
       this.#probeAt = this.#now() + this.options.quotaProbeInterval;
+    } else if ((kind === 'not-found' || kind === 'client-error') && message !== this.#warned) {
+      // A setup mistake rather than a passing fault: say so once, not on every retry.
+      this.#warned = message;
+      this.emit('warning', message);
     }
+  }
+
+  /** The message an answer is reported with; a 404 names the endpoint, the likely culprit. */
+  #explain(kind: ResponseKind, result: HttpResult): string {
+    if (kind === 'not-found') return `endpoint ${this.options.endpoint} answered 404: check the endpoint URL (${responseMessage(result)})`;
+    return responseMessage(result);
   }
 
   /** Answers may quote the key back: never pass it on. */
@@ -541,14 +659,14 @@ export class AccountEngine extends EventEmitter {
 
   #onCreated(bucket: Bucket, result: HttpResult): void {
     bucket.busy = false;
-    if (this.#closed) return;
-    this.#probing = false;
     const kind = classifyResponse(result);
-    const message = this.#redact(`Bucket '${bucket.key}' not created: ${responseMessage(result)}`);
+    if (this.#closed || (this.#stopping && kind !== 'ok')) return;
+    this.#probing = false;
+    const message = this.#redact(`Bucket '${bucket.key}' not created: ${this.#explain(kind, result)}`);
     this.#learn(kind, message);
     if (kind === 'ok') bucket.created = true;
     else if (kind === 'rate-limited') this.#retries += 1;
-    else if (kind === 'transient') this.#backOff(bucket);
+    else if (backsOff(kind)) this.#backOff(bucket);
     else if (kind === 'invalid' || kind === 'too-large') {
       // The events' own answers will tell what is wrong with them.
       bucket.created = true;
@@ -559,10 +677,10 @@ export class AccountEngine extends EventEmitter {
 
   #onSent(bucket: Bucket, piece: Piece, result: HttpResult): void {
     bucket.busy = false;
-    if (this.#closed) return;
-    this.#probing = false;
     const kind = classifyResponse(result);
-    const message = this.#redact(responseMessage(result));
+    if (this.#closed || (this.#stopping && kind !== 'ok')) return;
+    this.#probing = false;
+    const message = this.#redact(this.#explain(kind, result));
     this.#learn(kind, message);
     const now = this.#now();
     switch (kind) {
@@ -587,6 +705,8 @@ export class AccountEngine extends EventEmitter {
         }
         break;
       case 'transient':
+      case 'not-found':
+      case 'client-error':
         this.#backOff(bucket);
         break;
       default:
@@ -625,7 +745,11 @@ export class AccountEngine extends EventEmitter {
     const runs: SpoolRun[] = [];
     for (const bucket of this.#buckets.values()) {
       for (const piece of bucket.pieces) runs.push({ bucketKey: bucket.key, start: piece.start, events: piece.events });
-      runs.push({ bucketKey: bucket.key, start: bucket.queueStart, events: bucket.queue.toArray() });
+      let start = bucket.queueStart;
+      for (const events of bucket.queue.groups()) {
+        runs.push({ bucketKey: bucket.key, start, events });
+        start += events.length;
+      }
     }
     return runs;
   }

@@ -102,14 +102,22 @@ export class EventQueue<T> {
     }
   }
 
-  /** The queued events, oldest first, without removing them. */
-  toArray(): IsEvent[] {
-    const events: IsEvent[] = [];
+  /** The queued events, oldest first, without removing them, cut where a group starts. */
+  groups(): IsEvent[][] {
+    const groups: IsEvent[][] = [];
+    let group: IsEvent[] = [];
     for (let c = this.#first; c < this.#chunks.length; c++) {
       const chunk = this.#chunks[c]!;
-      for (let at = chunk.head; at < chunk.tail; at++) events.push(chunk.events[at]!);
+      for (let at = chunk.head; at < chunk.tail; at++) {
+        if (chunk.starts?.[at] === 1 && group.length > 0) {
+          groups.push(group);
+          group = [];
+        }
+        group.push(chunk.events[at]!);
+      }
     }
-    return events;
+    if (group.length > 0) groups.push(group);
+    return groups;
   }
 
   /** Removes everything, appending it to the given arrays. */

@@ -16,16 +16,34 @@ export interface HttpResult extends RateInfo {
   error?: string;
 }
 
-/** The calls the engine makes; bound to one endpoint and access key. Never throws. */
+/**
+ * The calls the engine makes; bound to one endpoint and access key. Never throws.
+ * Each call takes an optional `signal`: once it aborts, the call resolves at once with status 0
+ * and the request is torn down, so its answer can no longer arrive (close uses this).
+ */
 export interface HttpClient {
-  /** `POST /events` with the events as a JSON array. */
-  postEvents(bucketKey: string, events: readonly IsEvent[]): Promise<HttpResult>;
+  /**
+   * `POST /events` with the events as a JSON array. The bucket key travels in the
+   * `X-IS-BucketKey` header, or as the `bucketKey` URL parameter when a header cannot carry it
+   * (see {@link headerSafe}).
+   */
+  postEvents(bucketKey: string, events: readonly IsEvent[], signal?: AbortSignal): Promise<HttpResult>;
   /** `GET /events?accessKey=&bucketKey=&key=value…` (no timestamps). */
-  getEvents(bucketKey: string, events: readonly IsEvent[]): Promise<HttpResult>;
+  getEvents(bucketKey: string, events: readonly IsEvent[], signal?: AbortSignal): Promise<HttpResult>;
   /** `POST /buckets` with `{bucketKey, bucketName?}`. */
-  createBucket(bucketKey: string, bucketName?: string): Promise<HttpResult>;
+  createBucket(bucketKey: string, bucketName?: string, signal?: AbortSignal): Promise<HttpResult>;
   /** Closes kept-alive connections. */
   close(): void;
+}
+
+/**
+ * True when `text` can travel as an HTTP header value unchanged: printable ASCII without
+ * leading or trailing spaces. Node refuses characters above U+00FF and control characters in
+ * headers, servers decode bytes 0x80-0xFF differently (Latin-1 or UTF-8), and they trim the
+ * spaces at either end; everything else is sent as a URL parameter instead, which is UTF-8.
+ */
+export function headerSafe(text: string): boolean {
+  return /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(text);
 }
 
 /** Options of {@link createHttpClient}. */
@@ -63,8 +81,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     'Content-Type': 'application/json',
   };
 
-  async function send(method: 'GET' | 'POST', path: string, extra: Record<string, string>, body?: string, query?: URLSearchParams): Promise<HttpResult> {
+  async function send(method: 'GET' | 'POST', path: string, extra: Record<string, string>, body: string | undefined, query: URLSearchParams | undefined, signal: AbortSignal | undefined): Promise<HttpResult> {
     try {
+      signal?.throwIfAborted();
       const got = await loadGot();
       const response = await got(`${base}${path}`, {
         method,
@@ -76,6 +95,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         retry: { limit: 0 },
         throwHttpErrors: false,
         followRedirect: false,
+        signal,
       });
       return {
         status: response.statusCode,
@@ -93,14 +113,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   return {
-    postEvents: (bucketKey, events) => send('POST', '/events', { 'X-IS-BucketKey': bucketKey }, JSON.stringify(events)),
-    getEvents(bucketKey, events) {
+    postEvents(bucketKey, events, signal) {
+      const body = JSON.stringify(events);
+      if (headerSafe(bucketKey)) return send('POST', '/events', { 'X-IS-BucketKey': bucketKey }, body, undefined, signal);
+      return send('POST', '/events', {}, body, new URLSearchParams({ bucketKey }), signal);
+    },
+    getEvents(bucketKey, events, signal) {
       const query = new URLSearchParams({ accessKey: options.accessKey, bucketKey });
       for (const event of events) query.append(event.key, String(event.value));
-      return send('GET', '/events', {}, undefined, query);
+      return send('GET', '/events', {}, undefined, query, signal);
     },
-    createBucket: (bucketKey, bucketName) =>
-      send('POST', '/buckets', {}, JSON.stringify(bucketName === undefined ? { bucketKey } : { bucketKey, bucketName })),
+    createBucket: (bucketKey, bucketName, signal) =>
+      send('POST', '/buckets', {}, JSON.stringify(bucketName === undefined ? { bucketKey } : { bucketKey, bucketName }), undefined, signal),
     close() {
       agent.http.destroy();
       agent.https.destroy();

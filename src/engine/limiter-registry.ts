@@ -5,35 +5,41 @@ interface Entry {
   users: number;
 }
 
-const limiters = new Map<string, Entry>();
-
-function registryKey(endpoint: string, accessKey: string): string {
-  return `${endpoint}\n${accessKey}`;
-}
-
 /**
- * The process's one limiter for `endpoint` + `accessKey`, created with `options` by its first
- * user; later users share it (and its learnt limit). Pair every call with {@link releaseLimiter}.
+ * The limiters of one process, one per `endpoint` + access key, shared by every engine on that
+ * key (the service's limit is per key). Engines use {@link processLimiters} unless given another
+ * registry: a registry of its own makes an engine behave as if it ran in a process of its own.
  */
-export function acquireLimiter(endpoint: string, accessKey: string, options: RateLimiterOptions): RateLimiter {
-  const key = registryKey(endpoint, accessKey);
-  let entry = limiters.get(key);
-  if (!entry) {
-    entry = { limiter: new RateLimiter(options), users: 0 };
-    limiters.set(key, entry);
+export class LimiterRegistry {
+  readonly #limiters = new Map<string, Entry>();
+
+  /**
+   * The limiter for `endpoint` + `accessKey`, created with `options` by its first user; later
+   * users share it (and what it learnt). Pair every call with {@link LimiterRegistry.release}.
+   */
+  acquire(endpoint: string, accessKey: string, options: RateLimiterOptions): RateLimiter {
+    const key = `${endpoint}\n${accessKey}`;
+    let entry = this.#limiters.get(key);
+    if (!entry) {
+      entry = { limiter: new RateLimiter(options), users: 0 };
+      this.#limiters.set(key, entry);
+    }
+    entry.users += 1;
+    return entry.limiter;
   }
-  entry.users += 1;
-  return entry.limiter;
+
+  /** Gives up one use of the limiter; the last user's release disposes of it. */
+  release(endpoint: string, accessKey: string): void {
+    const key = `${endpoint}\n${accessKey}`;
+    const entry = this.#limiters.get(key);
+    if (!entry) return;
+    entry.users -= 1;
+    if (entry.users <= 0) {
+      entry.limiter.dispose();
+      this.#limiters.delete(key);
+    }
+  }
 }
 
-/** Gives up one use of the limiter; the last user's release disposes of it. */
-export function releaseLimiter(endpoint: string, accessKey: string): void {
-  const key = registryKey(endpoint, accessKey);
-  const entry = limiters.get(key);
-  if (!entry) return;
-  entry.users -= 1;
-  if (entry.users <= 0) {
-    entry.limiter.dispose();
-    limiters.delete(key);
-  }
-}
+/** The process's registry: every engine not given another shares it. */
+export const processLimiters = new LimiterRegistry();

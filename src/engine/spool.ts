@@ -14,6 +14,12 @@ export interface SpoolRun {
 export interface SpoolContents {
   /** The undelivered events of each bucket, in queue order. */
   buckets: Map<string, IsEvent[]>;
+  /**
+   * For each event of `buckets`, the number of the record that wrote it: events of one record
+   * came in one submit (the URL transport keeps them in requests of their own), and a lower
+   * number was written earlier (the overflow policy's oldest).
+   */
+  records: Map<string, number[]>;
   /** Lines that could not be read (corrupted or cut off) and were skipped. */
   badLines: number;
 }
@@ -53,6 +59,21 @@ function parseLine(line: string): SpoolLine | undefined {
   return Number.isSafeInteger(record.n) && record.n! > 0 ? record : undefined;
 }
 
+/** The buckets' events as runs numbered from 0 in each bucket, one run per record. */
+export function spoolRuns(buckets: ReadonlyMap<string, readonly IsEvent[]>, records: ReadonlyMap<string, readonly number[]>): SpoolRun[] {
+  const runs: SpoolRun[] = [];
+  for (const [bucketKey, events] of buckets) {
+    const numbers = records.get(bucketKey)!;
+    let start = 0;
+    for (let index = 1; index <= events.length; index++) {
+      if (index < events.length && numbers[index] === numbers[start]) continue;
+      runs.push({ bucketKey, start, events: events.slice(start, index) });
+      start = index;
+    }
+  }
+  return runs;
+}
+
 /**
  * The durable queue of one engine (`persist: 'file'`): an append-only file of JSON lines.
  *
@@ -78,12 +99,13 @@ export class Spool {
 
   /**
    * Reads every intact record, skipping (and counting) unreadable lines, then rewrites the file
-   * with the surviving events numbered from 0 in each bucket.
+   * with the surviving events numbered from 0 in each bucket, one record per surviving record.
    */
   load(): SpoolContents {
     const text = fs.readFileSync(this.file, 'utf8');
-    const live = new Map<string, Map<number, IsEvent>>();
+    const live = new Map<string, Map<number, { event: IsEvent; record: number }>>();
     let badLines = 0;
+    let records = 0;
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       const record = parseLine(line);
@@ -93,17 +115,20 @@ export class Spool {
       }
       let bucket = live.get(record.b);
       if (!bucket) live.set(record.b, (bucket = new Map()));
-      if (record.e) record.e.forEach((event, offset) => bucket.set(record.i + offset, event));
-      else for (let index = record.i; index < record.i + record.n!; index++) bucket.delete(index);
+      if (record.e) {
+        records += 1;
+        record.e.forEach((event, offset) => bucket.set(record.i + offset, { event, record: records }));
+      } else for (let index = record.i; index < record.i + record.n!; index++) bucket.delete(index);
     }
-    const buckets = new Map<string, IsEvent[]>();
+    const contents: SpoolContents = { buckets: new Map(), records: new Map(), badLines };
     for (const [bucketKey, events] of live) {
       if (events.size === 0) continue;
-      const indices = [...events.keys()].sort((a, b) => a - b);
-      buckets.set(bucketKey, indices.map((index) => events.get(index)!));
+      const kept = [...events].sort(([a], [b]) => a - b).map(([, entry]) => entry);
+      contents.buckets.set(bucketKey, kept.map((entry) => entry.event));
+      contents.records.set(bucketKey, kept.map((entry) => entry.record));
     }
-    this.rewrite([...buckets].map(([bucketKey, events]) => ({ bucketKey, start: 0, events })));
-    return { buckets, badLines };
+    this.rewrite(spoolRuns(contents.buckets, contents.records));
+    return contents;
   }
 
   /** Records events appended to a bucket's queue, the first at spool index `start`. */

@@ -7,7 +7,12 @@ export interface FakeCall {
   bucketKey: string;
   events: IsEvent[];
   bucketName?: string;
+  /** The engine's abort signal for the call. */
+  signal?: AbortSignal;
 }
+
+/** What an aborted call resolves with, as the real client's does. */
+export const ABORTED: HttpResult = { status: 0, body: '', error: 'ERR_ABORTED: This operation was aborted' };
 
 /** Answers a call; return a promise to hold the answer back. */
 export type Responder = (call: FakeCall) => HttpResult | Promise<HttpResult>;
@@ -15,7 +20,11 @@ export type Responder = (call: FakeCall) => HttpResult | Promise<HttpResult>;
 /** 204 with no rate-limit headers. */
 export const OK: HttpResult = { status: 204, body: '' };
 
-/** An in-memory {@link HttpClient} for unit tests: records calls and answers with `respond`. */
+/**
+ * An in-memory {@link HttpClient} for unit tests: records calls and answers with `respond`.
+ * Like the real client it answers {@link ABORTED} at once when the call's signal aborts, and
+ * then ignores the responder's late answer (events count as delivered only when answered 204).
+ */
 export class FakeHttp implements HttpClient {
   readonly calls: FakeCall[] = [];
   respond: Responder = () => OK;
@@ -31,24 +40,36 @@ export class FakeHttp implements HttpClient {
 
   #answer(call: FakeCall): Promise<HttpResult> {
     this.calls.push(call);
-    return Promise.resolve(this.respond(call)).then((result) => {
+    const answered = Promise.resolve(this.respond(call)).then((result) => {
+      if (call.signal?.aborted) return ABORTED;
       if (call.method !== 'createBucket' && result.status === 204) {
         for (const event of call.events) this.delivered.push({ bucketKey: call.bucketKey, value: event.value });
       }
       return result;
     });
+    const { signal } = call;
+    if (!signal) return answered;
+    return new Promise<HttpResult>((resolve) => {
+      const onAbort = (): void => resolve(ABORTED);
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void answered.then((result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      });
+    });
   }
 
-  postEvents(bucketKey: string, events: readonly IsEvent[]): Promise<HttpResult> {
-    return this.#answer({ method: 'postEvents', bucketKey, events: [...events] });
+  postEvents(bucketKey: string, events: readonly IsEvent[], signal?: AbortSignal): Promise<HttpResult> {
+    return this.#answer({ method: 'postEvents', bucketKey, events: [...events], signal });
   }
 
-  getEvents(bucketKey: string, events: readonly IsEvent[]): Promise<HttpResult> {
-    return this.#answer({ method: 'getEvents', bucketKey, events: [...events] });
+  getEvents(bucketKey: string, events: readonly IsEvent[], signal?: AbortSignal): Promise<HttpResult> {
+    return this.#answer({ method: 'getEvents', bucketKey, events: [...events], signal });
   }
 
-  createBucket(bucketKey: string, bucketName?: string): Promise<HttpResult> {
-    return this.#answer({ method: 'createBucket', bucketKey, bucketName, events: [] });
+  createBucket(bucketKey: string, bucketName?: string, signal?: AbortSignal): Promise<HttpResult> {
+    return this.#answer({ method: 'createBucket', bucketKey, bucketName, events: [], signal });
   }
 
   close(): void {
