@@ -199,6 +199,52 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(e.counters().delivered, 8);
     });
 
+    it('takes a 409 like a 400: bisects, reports the conflicting event as rejected, delivers the rest', async () => {
+      const e = engine({ flushInterval: 0 });
+      http.respond = (call) => (call.events.some((ev) => ev.value === 2) ? { status: 409, body: '{"message":"conflict on temp"}' } : OK);
+      const dropped: FailedEvent[] = [];
+      e.on('dropped', (failed) => dropped.push(...failed));
+      e.submit('b', events(4));
+      await clock.tickAsync(0);
+      assert.deepEqual(dropped.map((f) => [f.event.value, f.reason, f.message]), [[2, 'rejected', 'HTTP 409: conflict on temp']]);
+      assert.deepEqual(http.delivered.map((d) => d.value), [0, 1, 3]);
+      assert.equal(e.counters().requests, 5, '4, then 2 + 2, then 1 + 1: no resending of the whole batch');
+    });
+
+    it('reports a 404 as a wrong endpoint once, backs off and keeps the events until it answers', async () => {
+      const e = engine({ flushInterval: 0, backoffBase: 1000 }, () => 0.5);
+      let wrong = 3;
+      http.respond = () => (wrong-- > 0 ? { status: 404, body: '{"message":"No route POST /api/events"}' } : OK);
+      const warnings: string[] = [];
+      e.on('warning', (warning) => warnings.push(warning));
+      e.submit('b', events(10));
+      await clock.tickAsync(0);
+      const expected = 'endpoint https://groker.init.st/api answered 404: check the endpoint URL (HTTP 404: No route POST /api/events)';
+      assert.equal(e.counters().lastError, expected);
+      assert.equal(e.state, 'retrying');
+      await clock.tickAsync(499);
+      assert.equal(http.calls.length, 1, 'no resend before the back-off');
+      await clock.tickAsync(1 + 1000 + 2000);
+      assert.equal(http.calls.length, 4);
+      assert.deepEqual(warnings, [expected], 'one warning for a lasting 404');
+      assert.equal(e.counters().delivered, 10);
+      assert.equal(e.counters().dropped, 0);
+    });
+
+    it('reports another 4xx with the server message and backs off instead of spinning', async () => {
+      const e = engine({ flushInterval: 0, backoffBase: 1000 }, () => 0.5);
+      http.respond = () => ({ status: 418, body: "I'm a teapot" });
+      const warnings: string[] = [];
+      e.on('warning', (warning) => warnings.push(warning));
+      e.submit('b', events(3));
+      await clock.tickAsync(10_000);
+      // Back-offs of 500, 1000, 2000 and 4000 ms fit in 10 s: five requests, not thousands.
+      assert.equal(http.calls.length, 5);
+      assert.equal(e.counters().lastError, "HTTP 418: I'm a teapot");
+      assert.deepEqual(warnings, ["HTTP 418: I'm a teapot"]);
+      assert.equal(e.counters().queued + e.counters().inFlight, 3, 'the events are kept');
+    });
+
     it('stops sending on 401, keeps the queue, and reports it closed at close', async () => {
       const e = engine({ flushInterval: 0 });
       http.respond = () => ({ status: 401, body: `{"message":"ACCESS_DENIED_KEY ${key}"}` });
@@ -300,7 +346,9 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       const report = e.close();
       await clock.tickAsync(1999);
       assert.equal(results.length, 0);
+      assert.ok(http.calls.every((call) => call.signal?.aborted === false));
       await clock.tickAsync(1);
+      assert.ok(http.calls.every((call) => call.signal?.aborted === true), 'the requests in flight were aborted at the deadline');
       assert.deepEqual(await report, { delivered: 0, spooled: 0, undelivered: 12 });
       assert.equal(dropped.length, 12);
       assert.ok(dropped.every((f) => f.reason === 'closed'));
@@ -312,6 +360,53 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
   });
 
   describe('createBucket', () => {
+    it('retries 5xx and network errors with back-off through the limiter, then resolves', async () => {
+      const e = engine({ backoffBase: 1000 }, () => 0.5);
+      const answers: HttpResult[] = [{ status: 503, body: '' }, { status: 0, body: '', error: 'ECONNRESET: socket hang up' }, { status: 201, body: '' }];
+      http.respond = () => answers.shift()!;
+      const created = e.createBucket('b1');
+      await clock.tickAsync(0);
+      assert.equal(http.calls.length, 1);
+      await clock.tickAsync(499);
+      assert.equal(http.calls.length, 1);
+      await clock.tickAsync(1 + 1000);
+      assert.deepEqual(await created, { bucketKey: 'b1', bucketName: undefined, created: true });
+      assert.equal(http.calls.length, 3);
+      assert.equal(e.counters().retries, 2);
+    });
+
+    it('rejects with code http after 5 failed attempts, naming the bucket and the last answer', async () => {
+      const e = engine({ backoffBase: 10, backoffCap: 10 });
+      http.respond = () => ({ status: 500, body: '{"message":"database down"}' });
+      const created = e.createBucket('b1');
+      const rejected = assert.rejects(created, { code: 'http', message: `Bucket 'b1' not created: HTTP 500: database down (attempt 5)` });
+      await clock.tickAsync(1000);
+      await rejected;
+      assert.equal(http.calls.length, 5);
+    });
+
+    it('rejects with code closed when close comes during a back-off', async () => {
+      const e = engine({ backoffBase: 60_000, backoffCap: 60_000 });
+      http.respond = () => ({ status: 503, body: '' });
+      const created = e.createBucket('b1');
+      await clock.tickAsync(0);
+      const rejected = assert.rejects(created, { code: 'closed' });
+      await e.close();
+      await rejected;
+      assert.equal(http.calls.length, 1);
+    });
+
+    it('warns with the bucket key and the server message when auto-create gets a 400, and still sends', async () => {
+      const e = engine({ autoCreate: true, flushInterval: 0 });
+      http.respond = (call) => (call.method === 'createBucket' ? { status: 400, body: '{"message":"bucketName too long"}' } : OK);
+      const warnings: string[] = [];
+      e.on('warning', (warning) => warnings.push(warning));
+      e.submit('my bucket', events(2));
+      await clock.tickAsync(0);
+      assert.deepEqual(warnings, [`Bucket 'my bucket' not created: HTTP 400: bucketName too long`]);
+      assert.equal(e.counters().delivered, 2);
+    });
+
     it('resolves created for 201 and not for 204, and rejects with a code', async () => {
       const e = engine();
       const answers: HttpResult[] = [

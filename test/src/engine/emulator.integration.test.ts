@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AccountEngine, type AccountOptions } from '../../../src/engine';
+import { LimiterRegistry } from '../../../src/engine/limiter-registry';
 import { startEmulator, type Emulator } from '../../../src/emulator';
 import { events, freshKey } from './fake-http';
 
@@ -21,8 +22,10 @@ describe('AccountEngine against the emulator (loopback HTTP)', function () {
   let key: string;
   let dir: string;
 
-  function engine(options: Partial<AccountOptions> = {}): AccountEngine {
-    const created = new AccountEngine({ accessKey: key, endpoint: emulator.apiUrl, tier: 20, windowMs: 1000, flushInterval: 50, ...options });
+  /** @param ownProcess a limiter registry of its own, as if the engine ran in another process */
+  function engine(options: Partial<AccountOptions> = {}, ownProcess = false): AccountEngine {
+    const deps = ownProcess ? { limiters: new LimiterRegistry() } : {};
+    const created = new AccountEngine({ accessKey: key, endpoint: emulator.apiUrl, tier: 20, windowMs: 1000, flushInterval: 50, ...options }, deps);
     engines.push(created);
     return created;
   }
@@ -52,6 +55,14 @@ describe('AccountEngine against the emulator (loopback HTTP)', function () {
     assert.equal(e.counters().rateLimited, 0);
     assert.deepEqual(stored('one'), events(200).map((ev) => ev.value));
     assert.deepEqual(stored('two'), events(100).map((ev) => ev.value));
+  });
+
+  it('delivers to a bucket key that cannot travel in a header (café ☕), creating it first', async () => {
+    const e = engine();
+    e.submit('café ☕', events(12));
+    await until(() => e.counters().delivered === 12);
+    assert.deepEqual(stored('café ☕'), events(12).map((ev) => ev.value));
+    assert.deepEqual(emulator.buckets({ accessKey: key }).map((b) => b.bucketKey), ['café ☕']);
   });
 
   it('loses nothing through a 429 storm, 503s, resets and hangs', async () => {

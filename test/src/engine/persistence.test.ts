@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sinon from 'sinon';
-import { AccountEngine, type AccountOptions } from '../../../src/engine';
+import { AccountEngine, type AccountOptions, type FailedEvent, type OverflowPolicy } from '../../../src/engine';
 import { MonthCounter } from '../../../src/engine/month-counter';
 import { Spool } from '../../../src/engine/spool';
 import type { HttpResult } from '../../../src/engine/http-client';
@@ -86,6 +86,81 @@ describe('persistence', () => {
       assert.ok(warnings.every((w) => !w.includes(key)));
       assert.deepEqual(http.delivered.map((d) => `${d.bucketKey}:${String(d.value)}`).sort(), ['a:1', 'a:2', 'c:y']);
       await engine.close();
+    });
+  });
+
+  describe('replay', () => {
+    /** A spool of three submits, oldest first: a 0-4, b 0-2, a 5-8. */
+    function writeSpool(spoolFile: string): void {
+      fs.writeFileSync(
+        spoolFile,
+        [
+          JSON.stringify({ b: 'a', i: 0, e: events(5) }),
+          JSON.stringify({ b: 'b', i: 0, e: events(3, 'b') }),
+          JSON.stringify({ b: 'a', i: 5, e: events(4, 'temp', 5) }),
+        ].join('\n'),
+      );
+    }
+
+    /** Replays the spool of {@link writeSpool} with maxQueue 8; returns the drops and what a restart then delivered. */
+    async function replay(overflow: OverflowPolicy): Promise<{ dropped: FailedEvent[]; left: string[] }> {
+      const spoolFile = path.join(dir, `${overflow}.spool`);
+      writeSpool(spoolFile);
+      const options = { accessKey: freshKey(), autoCreate: false, persist: 'file' as const, spoolFile, maxQueue: 8, overflow, flushInterval: 0 };
+      const http = new FakeHttp();
+      http.respond = () => ({ status: 503, body: '' });
+      const engine = new AccountEngine(options, { http });
+      const dropped: FailedEvent[] = [];
+      engine.on('dropped', (failed) => dropped.push(...failed));
+      assert.equal(engine.counters().queued, 8);
+      await clock.tickAsync(0);
+      const closing = engine.close();
+      await clock.tickAsync(5000);
+      await closing;
+      const up = new FakeHttp();
+      const again = new AccountEngine(options, { http: up });
+      await clock.tickAsync(0);
+      await again.close();
+      return { dropped, left: up.delivered.map((d) => `${d.bucketKey}:${String(d.value)}`) };
+    }
+
+    it('keeps at most maxQueue replayed events, dropping the oldest and reporting them as overflow', async () => {
+      const { dropped, left } = await replay('drop-oldest');
+      assert.deepEqual(dropped.map((f) => `${f.bucketKey}:${String(f.event.value)}`), ['a:0', 'a:1', 'a:2', 'a:3']);
+      assert.ok(dropped.every((f) => f.reason === 'overflow'));
+      assert.equal(dropped[0]!.message, 'the spool held 12 events, over maxQueue 8: dropped the oldest 4');
+      assert.deepEqual(left.sort(), ['a:4', 'a:5', 'a:6', 'a:7', 'a:8', 'b:0', 'b:1', 'b:2'], 'the dropped events left the spool too');
+    });
+
+    it('refuses the newest replayed events with refuse-newest', async () => {
+      const { dropped, left } = await replay('refuse-newest');
+      assert.deepEqual(dropped.map((f) => `${f.bucketKey}:${String(f.event.value)}`), ['a:5', 'a:6', 'a:7', 'a:8']);
+      assert.equal(dropped[0]!.message, 'the spool held 12 events, over maxQueue 8: refused the newest 4');
+      assert.deepEqual(left.sort(), ['a:0', 'a:1', 'a:2', 'a:3', 'a:4', 'b:0', 'b:1', 'b:2']);
+    });
+
+    it('keeps one request per original submit for the URL transport, also after a compaction', async () => {
+      const spoolFile = path.join(dir, 'url.spool');
+      const options = { accessKey: freshKey(), autoCreate: false, persist: 'file' as const, spoolFile, transport: 'url' as const, closeTimeout: 0 };
+      const down = new FakeHttp();
+      down.respond = () => ({ status: 503, body: '' });
+      const first = new AccountEngine(options, { http: down });
+      first.submit('b', events(3));
+      first.submit('b', events(4, 'temp', 3));
+      first.submit('b', events(2, 'temp', 7));
+      const closing = first.close();
+      await clock.tickAsync(0);
+      assert.deepEqual(await closing, { delivered: 0, spooled: 9, undelivered: 0 });
+      // Opening the spool rewrites it (a compaction); open it twice to see the groups survive that.
+      const second = new AccountEngine(options, { http: down });
+      const closingSecond = second.close();
+      await clock.tickAsync(0);
+      assert.equal((await closingSecond).spooled, 9);
+      const up = new FakeHttp();
+      const third = new AccountEngine(options, { http: up });
+      await clock.tickAsync(0);
+      assert.deepEqual(up.calls.map((call) => [call.method, call.events.length]), [['getEvents', 3], ['getEvents', 4], ['getEvents', 2]]);
+      await third.close();
     });
   });
 
