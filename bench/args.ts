@@ -20,11 +20,11 @@ export interface BenchOptions {
   events: number;
   /** Backlog of events for each of the three processes in `processes`. Default 1000 (300 with `--fast`). */
   processEvents: number;
-  /** Messages per measured round in `overhead`. Default 100 000 (20 000 with `--fast`). */
+  /** Messages per measured round in `overhead`. Default 100 000 (50 000 with `--fast`). */
   messages: number;
   /** Queue sizes measured in `memory`. Default 100 000 and 1 000 000 (100 000 and 300 000 with `--fast`). */
   queueSizes: number[];
-  /** Messages per flushInterval setting in `latency`. Default 200 (60 with `--fast`). */
+  /** Messages per flushInterval setting in `latency`. Default 150 (60 with `--fast`). */
   latencyMessages: number;
   /** Where the JSON goes. Default `bench/results.json` under the current directory. */
   out: string;
@@ -41,9 +41,9 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --rate-limit N       requests per window (default 30, the Individual tier)
   --events N           quota backlog in events (default 3000)
   --process-events N   backlog of each of the 3 processes (default 1000, --fast 300)
-  --messages N         messages per overhead round (default 100000, --fast 20000)
+  --messages N         messages per overhead round (default 100000, --fast 50000)
   --queue-sizes LIST   queued events measured by memory (default 100000,1000000)
-  --latency-messages N messages per flushInterval in latency (default 200, --fast 60)
+  --latency-messages N messages per flushInterval in latency (default 150, --fast 60)
   --out FILE           JSON output (default bench/results.json)
   --help               this text
 `;
@@ -81,9 +81,9 @@ export function defaultOptions(fast: boolean): BenchOptions {
     rateLimit: 30,
     events: 3000,
     processEvents: fast ? 300 : 1000,
-    messages: fast ? 20_000 : 100_000,
+    messages: fast ? 50_000 : 100_000,
     queueSizes: fast ? [100_000, 300_000] : [100_000, 1_000_000],
-    latencyMessages: fast ? 60 : 200,
+    latencyMessages: fast ? 60 : 150,
     out: 'bench/results.json',
     help: false,
   };

@@ -20,7 +20,8 @@ export class ChildTask<K extends TaskName> {
   constructor(task: K, input: TaskInput<K>, options: ChildOptions) {
     this.#child = fork(path.join(__dirname, 'worker.js'), [], {
       execArgv: [...(options.execArgv ?? []), '--enable-source-maps'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // A child's output (Node-RED's log) goes to stderr: stdout is for the table.
+      stdio: ['ignore', 2, 2, 'ipc'],
     });
     const child = this.#child;
     let readyResolve!: () => void;

@@ -1,5 +1,5 @@
 /** What every part of the bench shares: its result shape, made-up access keys, delivery checks. */
-import type { StoredEvent } from '../../src/emulator';
+import type { RequestRecord, StoredEvent } from '../../src/emulator';
 import type { BenchOptions } from '../args';
 import type { Figure } from '../figures';
 
@@ -34,4 +34,32 @@ export function checkDelivery(stored: readonly StoredEvent[], bucketKey: string,
 /** `part / whole` as a fraction, NaN when `whole` is 0. */
 export function share(part: number, whole: number): number {
   return whole === 0 ? NaN : part / whole;
+}
+
+/** One rate window as the emulator opened it: when (ms after the run's start) and what it let through. */
+export interface WindowUse {
+  startMs: number;
+  passed: number;
+  limited: number;
+}
+
+/**
+ * The emulator's windows for one access key, rebuilt from its request log with its rule (a request
+ * after the window's end opens the next): where a schedule lost time, for the JSON.
+ *
+ * @param since ms since 1970 the run started at
+ */
+export function windowTimeline(requests: readonly RequestRecord[], windowMs: number, since: number): WindowUse[] {
+  const windows: WindowUse[] = [];
+  let end = -Infinity;
+  for (const request of requests) {
+    if (request.at >= end) {
+      windows.push({ startMs: request.at - since, passed: 0, limited: 0 });
+      end = request.at + windowMs;
+    }
+    const window = windows[windows.length - 1]!;
+    if (request.status === 429) window.limited++;
+    else window.passed++;
+  }
+  return windows;
 }

@@ -5,7 +5,7 @@
 import { startEmulator } from '../../src/emulator';
 import { ChildTask } from '../child';
 import { fastestScheduleMs, requestsNeeded } from '../schedule';
-import { benchKey, checkDelivery, share, type Part } from './part';
+import { benchKey, checkDelivery, share, windowTimeline, type Part } from './part';
 
 const PROCESSES = 3;
 const BATCH = 10;
@@ -45,7 +45,18 @@ export const runProcesses: Part = async (options, progress) => {
         { part: 'processes', name: 'events lost', value: checks.reduce((n, c) => n + c.lost, 0), unit: 'count', target: { op: '==', value: 0 } },
         { part: 'processes', name: 'events duplicated', value: checks.reduce((n, c) => n + c.duplicated, 0), unit: 'count', target: { op: '==', value: 0 } },
       ],
-      details: { processes: PROCESSES, events, rateLimit, windowMs, requestsNeeded: requests, idealMs, spanMs, children: outs, emulator: stats },
+      details: {
+        processes: PROCESSES,
+        events,
+        rateLimit,
+        windowMs,
+        requestsNeeded: requests,
+        idealMs,
+        spanMs,
+        children: outs,
+        emulator: stats,
+        windows: windowTimeline(emulator.requests(), windowMs, Math.min(...outs.map((o) => o.startedAt))),
+      },
     };
   } finally {
     await emulator.close();

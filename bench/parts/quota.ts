@@ -5,7 +5,7 @@
 import { startEmulator } from '../../src/emulator';
 import { runTask } from '../child';
 import { fastestScheduleMs, requestsNeeded } from '../schedule';
-import { benchKey, checkDelivery, share, type Part } from './part';
+import { benchKey, checkDelivery, share, windowTimeline, type Part } from './part';
 
 const BUCKET = 'bench-quota';
 const BATCH = 10;
@@ -18,6 +18,7 @@ export const runQuota: Part = async (options, progress) => {
   progress(`quota: ${events} events (${requests} requests) at ${rateLimit} requests per ${windowMs} ms window; fastest schedule ${idealMs} ms`);
   const emulator = await startEmulator({ rateLimit, windowMs, maxEventsPerRequest: BATCH });
   try {
+    const started = Date.now();
     const out = await runTask(
       'red-stream',
       { endpoint: emulator.apiUrl, accessKey, bucketKey: BUCKET, rateLimit, windowMs, flushInterval: 1000, count: events, intervalMs: 0, deadlineMs: idealMs * 3 + 60_000 },
@@ -42,7 +43,17 @@ export const runQuota: Part = async (options, progress) => {
         { part: 'quota', name: 'events lost', value: lost, unit: 'count', target: { op: '==', value: 0 } },
         { part: 'quota', name: 'events duplicated', value: duplicated, unit: 'count', target: { op: '==', value: 0 } },
       ],
-      details: { events, rateLimit, windowMs, requestsNeeded: requests, idealMs, ...out, latenciesMs: undefined, emulator: stats },
+      details: {
+        events,
+        rateLimit,
+        windowMs,
+        requestsNeeded: requests,
+        idealMs,
+        ...out,
+        latenciesMs: undefined,
+        emulator: stats,
+        windows: windowTimeline(emulator.requests(), windowMs, started),
+      },
     };
   } finally {
     await emulator.close();

@@ -46,9 +46,9 @@ export function accountNodes(id: string, account: BenchAccount): FlowNode[] {
   ];
 }
 
-/** A flow node on the bench tab. */
+/** A flow node on the bench tab (Node-RED takes a node without `x` and `y` for a config node). */
 export function flowNode(id: string, type: string, wires: string[], settings: Record<string, unknown> = {}): FlowNode {
-  return { id, type, z: TAB, ...settings, wires: [wires] };
+  return { id, type, z: TAB, x: 0, y: 0, ...settings, wires: [wires] };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface EngineMemoryOutput {
   rssAfter: number;
   /** Peak RSS of the process. */
   maxRss: number;
+  /** Heap the same events take held in a plain array, per event: what the engine cannot save. */
+  eventBytes: number;
   /** Events queued between the two measurements. */
   queued: number;
   /** ms the submits took (with persist 'file', each is written to the spool before it returns). */
@@ -61,6 +63,13 @@ export async function engineMemory(input: EngineMemoryInput): Promise<EngineMemo
   const settled = (): void => {};
   const epoch = Date.now() / 1000;
   const event = (i: number): IsEvent => ({ key: 'temperature', value: 20 + (i % 1000) / 10, epoch: epoch + i / 1000 });
+  // What the events themselves take, measured apart so the engine's own share can be told.
+  collect();
+  const bare = process.memoryUsage().heapUsed;
+  let held: IsEvent[] | undefined = Array.from({ length: input.count }, (_, i) => event(i));
+  collect();
+  const eventBytes = (process.memoryUsage().heapUsed - bare) / held.length;
+  held = undefined;
   engine.submit(BUCKET, [event(0)], settled);
   await waitUntil(() => engine.state === 'key-rejected', REJECT_TIMEOUT_MS, `the endpoint rejecting the access key (state ${engine.state})`);
   collect();
@@ -77,6 +86,7 @@ export async function engineMemory(input: EngineMemoryInput): Promise<EngineMemo
     rssBefore: before.rss,
     rssAfter: after.rss,
     maxRss: process.resourceUsage().maxRSS * 1024,
+    eventBytes,
     queued: input.count - 1,
     submitMs,
     spoolBytes: input.spoolFile ? fs.statSync(input.spoolFile).size : 0,

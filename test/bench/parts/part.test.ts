@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import type { RequestRecord, StoredEvent } from '../../../src/emulator';
+import { benchKey, checkDelivery, share, windowTimeline } from '../../../bench/parts/part';
+
+const stored = (bucketKey: string, value: number | string, key = 'seq'): StoredEvent => ({ bucketKey, key, value, epoch: 0, serverStamped: true, receivedAt: 0 });
+
+describe('bench part helpers', () => {
+  it('makes access keys of the service shape', () => {
+    assert.match(benchKey('Quota'), /^ist_benchQuota0{22}$/);
+    assert.equal(benchKey('AVeryLongNameThatGoesOnAndOnForever').length, 36);
+  });
+
+  it('counts values never stored as lost and values stored twice as duplicated', () => {
+    const events = [stored('b', 0), stored('b', 2), stored('b', 2), stored('b', 2), stored('other', 1), stored('b', 1, 'noise')];
+    assert.deepEqual(checkDelivery(events, 'b', 4), { lost: 2, duplicated: 2 });
+  });
+
+  it('counts a value that was never sent as a duplicate', () => {
+    assert.deepEqual(checkDelivery([stored('b', 0), stored('b', 7), stored('b', 'x')], 'b', 1), { lost: 0, duplicated: 2 });
+  });
+
+  it('shares are NaN over nothing', () => {
+    assert.equal(share(1, 4), 0.25);
+    assert.ok(Number.isNaN(share(1, 0)));
+  });
+});
+
+describe('bench window timeline', () => {
+  const request = (at: number, status = 204): RequestRecord => ({ method: 'POST', path: '/api/events', status, events: 10, at });
+
+  it('opens a window with the first request after the last one ended, as the emulator does', () => {
+    const requests = [request(1000), request(1500), request(1999, 429), request(2000), request(2100), request(4500)];
+    assert.deepEqual(windowTimeline(requests, 1000, 900), [
+      { startMs: 100, passed: 2, limited: 1 },
+      { startMs: 1100, passed: 2, limited: 0 },
+      { startMs: 3600, passed: 1, limited: 0 },
+    ]);
+  });
+
+  it('is empty without requests', () => {
+    assert.deepEqual(windowTimeline([], 1000, 0), []);
+  });
+});
