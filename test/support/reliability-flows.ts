@@ -8,6 +8,11 @@ export const OTHER_KEY = 'ist_0therKey0therKey0therKey00000001';
 /** The tab every reliability flow lives on (Catch and Status nodes need one). */
 export const TAB = 'rel-tab';
 
+/** A flow node on {@link TAB}: Node-RED takes a node without `x` and `y` for a config node. */
+export function flowNode(id: string, type: string, props: Record<string, unknown> = {}): FlowNode {
+  return { id, type, z: TAB, x: 100, y: 100, wires: [], ...props };
+}
+
 /**
  * Engine options that keep fault tests within seconds: tiny back-off, request timeout, window and
  * quota probe interval. They are set on the account node as hidden settings the editor does not show.
@@ -50,10 +55,7 @@ export function accountNode(id: string, endpoint: string, overrides: Record<stri
 
 /** An `initialstate-stream` node on {@link TAB} with a fixed key for plain values, and `overrides`. */
 export function streamNode(id: string, account: string, wires: string[][] = [], overrides: Record<string, unknown> = {}): FlowNode {
-  return {
-    id,
-    type: 'initialstate-stream',
-    z: TAB,
+  return flowNode(id, 'initialstate-stream', {
     name: '',
     account,
     key: 'value',
@@ -66,7 +68,7 @@ export function streamNode(id: string, account: string, wires: string[][] = [], 
     outputs: wires.length,
     wires,
     ...overrides,
-  };
+  });
 }
 
 /**
@@ -79,8 +81,8 @@ export function feedFlow(account: FlowNode): FlowNode[] {
   return [
     { id: TAB, type: 'tab', label: 'Reliability' },
     account,
-    { id: 'rel-feed', type: 'http in', z: TAB, name: '', url: '/feed', method: 'post', upload: false, swaggerDoc: '', wires: [['rel-stream', 'rel-answer']] },
+    flowNode('rel-feed', 'http in', { name: '', url: '/feed', method: 'post', upload: false, swaggerDoc: '', wires: [['rel-stream', 'rel-answer']] }),
     streamNode('rel-stream', account.id),
-    { id: 'rel-answer', type: 'http response', z: TAB, name: '', statusCode: '200', headers: {}, wires: [] },
+    flowNode('rel-answer', 'http response', { name: '', statusCode: '200', headers: {} }),
   ];
 }
