@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator } from '../../src/emulator';
-import type { Emulator } from '../../src/emulator/types';
+import type { Emulator, Fault } from '../../src/emulator/types';
 import { helper } from '../support/flows';
 import { SECRET_KEY } from '../support/reliability-flows';
 import { waitFor } from '../support/reliability-poll';
@@ -79,45 +79,40 @@ describe('reliability: fault matrix through the Node-RED runtime', function () {
 
   const sawStatus = (seen: Observed, pattern: RegExp): boolean => seen.statuses.some((s) => pattern.test(s.text ?? ''));
 
-  // SKIPPED: needs FAST_ENGINE; see NEEDS_ENGINE_TIMING.
-  it.skip('bursts of 500 and 503: retried with back-off, nothing lost, nothing twice', async () => {
+  /**
+   * Injects `faults` after the warm-up, sends messages 0 … N-1 and asserts each was delivered
+   * exactly once, in order, with a "retrying" status on the way and the final green status.
+   */
+  async function survivesTransient(faults: Fault[]): Promise<void> {
     const seen = await start();
-    emulator.injectFault({ kind: 'status', status: 500, count: 3 });
-    emulator.injectFault({ kind: 'status', status: 503, count: 3 });
+    for (const fault of faults) emulator.injectFault(fault);
     send(0, N, STREAMS);
     await allSettled(seen, N);
     assertDeliveredOnce(seen);
-    assert.equal(emulator.stats().byStatus[500], 3);
-    assert.equal(emulator.stats().byStatus[503], 3);
-    // A 5xx answer means the service stored nothing, so resending cannot duplicate.
     assert.ok(sawStatus(seen, /^retrying/), `statuses: ${JSON.stringify(seen.statuses)}`);
     await finalStatus(seen, N + 1);
+  }
+
+  // SKIPPED: needs FAST_ENGINE; see NEEDS_ENGINE_TIMING.
+  it.skip('bursts of 500 and 503: retried with back-off, nothing lost, nothing twice', async () => {
+    // A 5xx answer means the service stored nothing, so resending cannot duplicate.
+    await survivesTransient([{ kind: 'status', status: 500, count: 3 }, { kind: 'status', status: 503, count: 3 }]);
+    assert.equal(emulator.stats().byStatus[500], 3);
+    assert.equal(emulator.stats().byStatus[503], 3);
     assert.equal(helper.getNode(ACCOUNT_ID).engine.counters().retries, 6);
   });
 
   it('connection resets: resent, nothing lost, nothing twice', async () => {
-    const seen = await start();
-    emulator.injectFault({ kind: 'reset', count: 2 });
-    send(0, N, STREAMS);
-    await allSettled(seen, N);
     // The emulator resets before reading the body: nothing of those requests was stored.
-    assertDeliveredOnce(seen);
+    await survivesTransient([{ kind: 'reset', count: 2 }]);
     assert.equal(emulator.requests().filter((r) => r.status === 0).length, 2);
-    assert.ok(sawStatus(seen, /^retrying/));
-    await finalStatus(seen, N + 1);
   });
 
   // SKIPPED: needs FAST_ENGINE; see NEEDS_ENGINE_TIMING.
   it.skip('requests that hang past requestTimeout: timed out, resent, nothing twice', async () => {
-    const seen = await start();
-    emulator.injectFault({ kind: 'hang', count: 2 });
-    send(0, N, STREAMS);
-    await allSettled(seen, N);
     // A hanging request never reached the store, so the resend after the timeout is the only copy.
-    assertDeliveredOnce(seen);
+    await survivesTransient([{ kind: 'hang', count: 2 }]);
     assert.equal(emulator.requests().filter((r) => r.status === 0).length, 2);
-    assert.ok(sawStatus(seen, /^retrying/));
-    await finalStatus(seen, N + 1);
   });
 
   // SKIPPED: needs FAST_ENGINE; see NEEDS_ENGINE_TIMING.
