@@ -1,5 +1,7 @@
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 
+const registryKey = (endpoint: string, accessKey: string): string => `${endpoint}\n${accessKey}`;
+
 interface Entry {
   limiter: RateLimiter;
   users: number;
@@ -18,7 +20,7 @@ export class LimiterRegistry {
    * users share it (and what it learnt). Pair every call with {@link LimiterRegistry.release}.
    */
   acquire(endpoint: string, accessKey: string, options: RateLimiterOptions): RateLimiter {
-    const key = `${endpoint}\n${accessKey}`;
+    const key = registryKey(endpoint, accessKey);
     let entry = this.#limiters.get(key);
     if (!entry) {
       entry = { limiter: new RateLimiter(options), users: 0 };
@@ -30,7 +32,7 @@ export class LimiterRegistry {
 
   /** Gives up one use of the limiter; the last user's release disposes of it. */
   release(endpoint: string, accessKey: string): void {
-    const key = `${endpoint}\n${accessKey}`;
+    const key = registryKey(endpoint, accessKey);
     const entry = this.#limiters.get(key);
     if (!entry) return;
     entry.users -= 1;

@@ -43,17 +43,43 @@ export interface SlotRequest {
 }
 
 /**
- * A fixed-window rate limiter that mirrors the server's window for one access key.
+ * A fixed-window rate limiter that mirrors the server's window for one access key, shared with
+ * other processes it cannot talk to: the server's answers are its only source of truth.
  *
+ * Windows:
  * - The local window opens when its first request is sent, so it starts no earlier than the
- *   server's (which opens on arrival); once that request's response is in, the window's end is
- *   `sentAt + windowMs + max(margin, round trip)`, the latest the server's can end.
- * - When the first response shows that another process had opened the server's window already,
- *   the local window ends at `X-RateLimit-Reset` (plus the margin) instead.
- * - `X-RateLimit-Limit` is adopted; an `X-RateLimit-Remaining` lower than the local budget left
- *   lowers the budget (another process shares the key), and the next window leaves that much room
- *   for the others again; `Remaining` 0 closes the window until the reset.
- * - A 429 blocks every slot for `Retry-After` (else until the reset, else one window).
+ *   server's (which opens on arrival). When that request's answer says `X-RateLimit-Remaining`
+ *   = limit - 1, this request opened the server's window: it arrived between sending and
+ *   answering, so the window ends at the latest at `receivedAt + windowMs`, and the local
+ *   window ends at `max(sentAt + windowMs + margin, receivedAt + windowMs)`. This needs no
+ *   clock agreement with the server, and is exact to one round trip.
+ * - When the first answer shows that another process opened the server's window, it ends at
+ *   `X-RateLimit-Reset` (whole seconds, so up to a second late; it needs the clocks to agree,
+ *   hence the margin), and no later than the first answer's `receivedAt + windowMs`.
+ * - No new window opens before the previous window's first answer is in: until then its end is
+ *   unknown.
+ *
+ * Counting:
+ * - `X-RateLimit-Limit` is adopted. A `Remaining` lower than the local budget left lowers the
+ *   budget, so this process keeps within the server's count; `Remaining` 0 closes the window
+ *   until the reset.
+ * - Others are seen when `limit - Remaining` exceeds every request this process sent in the
+ *   window. Until a whole window has passed in which no answer showed others (so also at
+ *   start), and while others were seen in this window or the last, the limiter is cautious:
+ *   one request in flight at a time, and a request only while the server's last `Remaining`
+ *   is above a reserve. The reserve is the most requests the others slipped in between two
+ *   answers of this process (this window and the last), raised by one after each 429: it keeps
+ *   room for the others' requests in flight and for their first request of a window, so
+ *   processes that each follow these rules do not trip the limit while their timing holds.
+ *   Alone, the whole budget goes out at once.
+ * - A 429 blocks every slot for `Retry-After` (else until the reset, else one window), and
+ *   makes the limiter cautious.
+ *
+ * Jitter at window starts is left out on purpose: the processes' windows already end at
+ * different moments (only the opener knows the end to the round trip), and a first request
+ * of a window that meets the others' is one request each, which the reserve leaves room for.
+ * Sharing costs throughput: the reserve stays unused at the end of each window, and the
+ * requests of a cautious process go one after the other.
  *
  * Slots are granted in the order they were asked for.
  */
@@ -68,10 +94,21 @@ export class RateLimiter {
   #windowEnd = -Infinity;
   #used = 0;
   #budget: number;
-  /** Slots the other processes on the key took in the last window. */
-  #others = 0;
   #firstPending = false;
   #blockedUntil = 0;
+  /** Granted slots whose answer is not in (nor given back). */
+  #inFlight = 0;
+  /** The server's `Remaining` after this process's latest answered request of the window. */
+  #remaining: number | undefined;
+  /** The last window in which an answer showed other processes on the key (-1: none yet). */
+  #othersSeen = -1;
+  /** A whole window passed in which answers came and none showed others. */
+  #alone = false;
+  /** Answers in the current window. */
+  #answers = 0;
+  /** The reserve learnt in the current window and in the previous one. */
+  #reserveNow = 0;
+  #reservePrev = 0;
   readonly #alarm: Alarm;
 
   constructor(options: RateLimiterOptions) {
@@ -93,6 +130,16 @@ export class RateLimiter {
     return this.#blockedUntil;
   }
 
+  /** True while the limiter shares the key carefully (see the class notes). */
+  get cautious(): boolean {
+    return !this.#alone || this.#window - this.#othersSeen <= 1;
+  }
+
+  /** Slots the limiter leaves in each window for the other processes' requests in flight. */
+  get reserve(): number {
+    return Math.max(this.#reserveNow, this.#reservePrev);
+  }
+
   /** Queues `request`; its `grant` is called (synchronously when a slot is free) with the ticket. */
   acquire(request: SlotRequest): void {
     this.#waiters.push(request);
@@ -108,6 +155,7 @@ export class RateLimiter {
 
   /** Returns a slot that was granted but not used for a request. */
   giveBack(ticket: SlotTicket): void {
+    this.#inFlight -= 1;
     if (ticket.window === this.#window) {
       this.#used -= 1;
       if (ticket.first) this.#firstPending = false;
@@ -119,27 +167,20 @@ export class RateLimiter {
   /** Learns from the response to the request sent on `ticket` (received now). */
   observe(ticket: SlotTicket, info: RateInfo): void {
     const receivedAt = this.#now();
+    this.#inFlight -= 1;
     if (info.limit !== undefined && Number.isInteger(info.limit) && info.limit > 0 && info.limit !== this.limit) {
       this.#budget += info.limit - this.limit;
       this.limit = info.limit;
     }
     const current = ticket.window === this.#window;
+    if (current) this.#answers += 1;
     if (current && ticket.first) {
       this.#firstPending = false;
+      const latest = Math.max(ticket.sentAt + this.windowMs + this.marginMs, receivedAt + this.windowMs);
       const opened = info.remaining === undefined || info.remaining >= this.limit - 1;
-      if (opened || info.reset === undefined) {
-        this.#windowEnd = ticket.sentAt + this.windowMs + Math.max(this.marginMs, receivedAt - ticket.sentAt);
-      } else {
-        this.#windowEnd = info.reset * 1000 + this.marginMs;
-      }
+      this.#windowEnd = opened || info.reset === undefined ? latest : Math.min(latest, info.reset * 1000 + this.marginMs);
     }
-    if (current && info.remaining !== undefined && info.status !== 429) {
-      const left = this.#budget - ticket.used;
-      if (info.remaining < left) this.#budget -= left - info.remaining;
-      if (info.remaining === 0 && info.reset !== undefined) {
-        this.#windowEnd = Math.min(this.#windowEnd, info.reset * 1000 + this.marginMs);
-      }
-    }
+    if (current && info.remaining !== undefined && info.status !== 429) this.#count(ticket, info.remaining, info.reset);
     if (info.status === 429) {
       const until =
         info.retryAfter !== undefined
@@ -148,10 +189,31 @@ export class RateLimiter {
             ? info.reset * 1000 + this.marginMs
             : receivedAt + this.windowMs;
       this.#blockedUntil = Math.max(this.#blockedUntil, until);
+      // Answers still due in the window a 429 ended say nothing about the next one.
+      this.#window += 1;
       this.#windowEnd = -Infinity;
       this.#firstPending = false;
+      this.#reserveNow = Math.max(this.#reserveNow, this.reserve + 1);
+      this.#othersSeen = this.#window;
+      this.#alone = false;
     }
     this.#drain();
+  }
+
+  /** Keeps within the server's count after an answer of the current window said `remaining`. */
+  #count(ticket: SlotTicket, remaining: number, reset: number | undefined): void {
+    const left = this.#budget - ticket.used;
+    if (remaining < left) this.#budget -= left - remaining;
+    if (remaining === 0 && reset !== undefined) this.#windowEnd = Math.min(this.#windowEnd, reset * 1000 + this.marginMs);
+    if (this.limit - remaining > this.#used) {
+      this.#othersSeen = this.#window;
+      this.#alone = false;
+    }
+    // One request in flight at a time when cautious: what else went since the last answer was the others'.
+    if (this.#remaining !== undefined && remaining < this.#remaining) {
+      this.#reserveNow = Math.max(this.#reserveNow, this.#remaining - remaining - 1);
+    }
+    this.#remaining = remaining;
   }
 
   /** Drops waiting requests and the timer (the registry calls this when the last user leaves). */
@@ -170,7 +232,12 @@ export class RateLimiter {
         this.#openWindow(now);
       }
       if (this.#used >= this.#budget) return this.#alarm.set(this.#windowEnd);
+      if (this.cautious) {
+        if (this.#inFlight > 0) return this.#alarm.clear();
+        if (this.#remaining !== undefined && this.#remaining <= this.reserve) return this.#alarm.set(this.#windowEnd);
+      }
       this.#used += 1;
+      this.#inFlight += 1;
       const ticket: SlotTicket = { window: this.#window, used: this.#used, sentAt: now, first: this.#used === 1 };
       if (ticket.first) this.#firstPending = true;
       this.#waiters.shift()!.grant(ticket);
@@ -179,12 +246,14 @@ export class RateLimiter {
   }
 
   #openWindow(now: number): void {
-    // After an idle window the others' share is stale: start from the whole limit again.
-    const recent = now - this.#windowEnd < this.windowMs;
-    this.#others = recent ? Math.max(0, Math.min(this.limit - 1, this.limit - this.#budget)) : 0;
+    if (this.#answers > 0 && this.#othersSeen < this.#window) this.#alone = true;
     this.#window += 1;
     this.#used = 0;
-    this.#budget = this.limit - this.#others;
+    this.#answers = 0;
+    this.#remaining = undefined;
+    this.#budget = this.limit;
+    this.#reservePrev = this.#reserveNow;
+    this.#reserveNow = 0;
     this.#windowEnd = now + this.windowMs + this.marginMs;
   }
 }

@@ -14,6 +14,14 @@ describe('RateLimiter', () => {
     for (let i = 0; i < n; i++) limiter.acquire({ grant: (ticket) => granted.push(ticket) });
   }
 
+  /** Spends one window alone (one request, answered without others), so the limiter stops being cautious. */
+  function passAloneWindow(): void {
+    ask(1);
+    limiter.observe(granted.pop()!, { status: 204, limit: limiter.limit, remaining: limiter.limit - 1 });
+    clock.tick(limiter.windowMs + limiter.marginMs);
+    assert.equal(limiter.cautious, true, 'still cautious until the next window opens');
+  }
+
   beforeEach(() => {
     clock = sinon.useFakeTimers({ now: T0 });
     granted = [];
@@ -24,20 +32,46 @@ describe('RateLimiter', () => {
     clock.restore();
   });
 
-  it('grants the window\'s requests at once, the next only after window + margin', () => {
+  it('starts cautious: one request in flight at a time until a window passed without others', () => {
+    ask(5);
+    assert.equal(granted.length, 1, 'only the first request before its answer');
+    limiter.observe(granted[0]!, { status: 204, limit: 3, remaining: 2 });
+    assert.equal(granted.length, 2);
+    limiter.observe(granted[1]!, { status: 204, limit: 3, remaining: 1 });
+    limiter.observe(granted[2]!, { status: 204, limit: 3, remaining: 0 });
+    assert.equal(granted.length, 3);
+    clock.tick(10_100);
+    assert.equal(limiter.cautious, false, 'a whole window without others');
+    assert.equal(granted.length, 5, 'then the rest of the budget at once');
+  });
+
+  it('counts answers without rate-limit headers as a window without others', () => {
+    ask(4);
+    limiter.observe(granted[0]!, { status: 204 });
+    limiter.observe(granted[1]!, { status: 204 });
+    limiter.observe(granted[2]!, { status: 204 });
+    clock.tick(10_100);
+    assert.equal(granted.length, 4);
+    assert.equal(limiter.cautious, false);
+  });
+
+  it('grants the window\'s requests at once when alone, the next only after window + margin', () => {
+    passAloneWindow();
+    const start = Date.now();
     ask(5);
     assert.equal(granted.length, 3);
-    assert.deepEqual(granted.map((t) => [t.used, t.first, t.sentAt]), [[1, true, T0], [2, false, T0], [3, false, T0]]);
+    assert.deepEqual(granted.map((t) => [t.used, t.first, t.sentAt]), [[1, true, start], [2, false, start], [3, false, start]]);
     limiter.observe(granted[0]!, { status: 204, limit: 3, remaining: 2 });
     clock.tick(10_099);
     assert.equal(granted.length, 3);
     clock.tick(1);
     assert.equal(granted.length, 5, 'the window ends at sentAt + windowMs + margin');
-    assert.equal(granted[3]!.sentAt, T0 + 10_100);
+    assert.equal(granted[3]!.sentAt, start + 10_100);
     assert.equal(granted[3]!.first, true);
   });
 
   it('extends the window by the first request\'s round trip when it is longer than the margin', () => {
+    passAloneWindow();
     ask(4);
     clock.tick(300);
     limiter.observe(granted[0]!, { status: 204, limit: 3, remaining: 2 });
@@ -48,6 +82,7 @@ describe('RateLimiter', () => {
   });
 
   it('waits for the first request\'s answer before opening the next window', () => {
+    passAloneWindow();
     ask(4);
     clock.tick(20_000);
     assert.equal(granted.length, 3, 'the first request is still unanswered');
@@ -59,24 +94,32 @@ describe('RateLimiter', () => {
   });
 
   it('adopts X-RateLimit-Limit', () => {
+    passAloneWindow();
     ask(6);
     limiter.observe(granted[0]!, { status: 204, limit: 5, remaining: 4 });
     assert.equal(limiter.limit, 5);
     assert.equal(granted.length, 5, 'two more slots in this window');
   });
 
-  it('lowers the budget when Remaining says another process used slots', () => {
+  it('lowers the budget when Remaining says another process used slots, and turns cautious', () => {
     limiter = new RateLimiter({ limit: 10, windowMs: 10_000, marginMs: 100 });
+    passAloneWindow();
     ask(2);
     limiter.observe(granted[0]!, { status: 204, limit: 10, remaining: 9 });
     limiter.observe(granted[1]!, { status: 204, limit: 10, remaining: 5 }); // 3 others came between
+    assert.equal(limiter.cautious, true);
+    assert.equal(limiter.reserve, 3, 'room for the 3 the others sent between two answers');
     ask(20);
-    assert.equal(granted.length, 7, 'budget lowered from 10 to 7');
+    assert.equal(granted.length, 3, 'one request in flight at a time');
+    limiter.observe(granted[2]!, { status: 204, limit: 10, remaining: 4 });
+    assert.equal(granted.length, 4, 'Remaining 4 is above the reserve of 3');
+    limiter.observe(granted[3]!, { status: 204, limit: 10, remaining: 3 });
+    assert.equal(granted.length, 4, 'Remaining 3 is the others\' reserve: wait for the next window');
     clock.tick(10_100);
-    assert.equal(granted.length, 7 + 7, 'the next window leaves the others their 3 slots');
+    assert.equal(granted.length, 5, 'the next window starts with one request again');
   });
 
-  it('Remaining 0 closes the window until the reset', () => {
+  it('ends a window another process opened at the reset, or a window after the first answer if earlier', () => {
     limiter = new RateLimiter({ limit: 10, windowMs: 10_000, marginMs: 100 });
     ask(1);
     // Another process opened the server's window earlier: it ends at the reset second.
@@ -88,23 +131,37 @@ describe('RateLimiter', () => {
     assert.equal(granted.length, 1);
     clock.tick(1);
     assert.equal(granted.length, 2, 'granted at reset + margin');
+    // A reset far ahead (a clock ahead of ours) is capped: the window began before our request arrived.
+    clock.tick(50);
+    limiter.observe(granted[1]!, { status: 204, limit: 10, remaining: 0, reset: reset + 60 });
+    ask(1);
+    clock.tick(10_049);
+    assert.equal(granted.length, 2);
+    clock.tick(1);
+    assert.equal(granted.length, 3, 'granted at sentAt + windowMs + margin');
   });
 
-  it('429 blocks every slot for Retry-After', () => {
+  it('429 blocks every slot for Retry-After, makes the limiter cautious and raises the reserve', () => {
+    passAloneWindow();
     ask(2);
     clock.tick(50);
+    const start = Date.now();
     limiter.observe(granted[1]!, { status: 429, limit: 3, remaining: 0, retryAfter: 2 });
     ask(2);
     assert.equal(granted.length, 2, 'the window\'s third slot is not granted after a 429');
     clock.tick(1999);
     assert.equal(granted.length, 2);
+    limiter.observe(granted[0]!, { status: 204, limit: 3, remaining: 1 });
     clock.tick(1);
-    assert.equal(granted.length, 4, 'granted Retry-After after the answer, in a new window');
+    assert.equal(granted.length, 3, 'granted Retry-After after the answer, in a new window, one at a time');
     assert.equal(granted[2]!.first, true);
-    assert.equal(limiter.blockedUntil, T0 + 50 + 2000);
+    assert.equal(limiter.blockedUntil, start + 2000);
+    assert.equal(limiter.cautious, true);
+    assert.equal(limiter.reserve, 1);
   });
 
   it('gives back unused slots and withdraws cancelled requests', () => {
+    passAloneWindow();
     ask(3);
     const waiting = { grant: (ticket: SlotTicket) => granted.push(ticket) };
     limiter.acquire(waiting);
