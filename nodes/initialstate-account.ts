@@ -1,0 +1,90 @@
+/**
+ * `initialstate-account`: the config node that owns one account engine (one shared,
+ * rate-limited batcher per access key) and tells its users about the account's state.
+ */
+import type { NodeAPI } from 'node-red';
+import { AccountEngine, maskKey } from '../src/engine';
+import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types';
+import type { AccountNode, AccountNodeDef, AccountUser, AccountView } from './lib/account-node';
+import { accountInput } from './lib/account-options';
+import { describeFailed } from './lib/report';
+import { deliveryStatus } from './lib/status';
+import { Throttle } from './lib/throttle';
+
+/** Mutable view of the node while the constructor sets it up. */
+type Building = { -readonly [K in keyof AccountNode]: AccountNode[K] };
+
+export = function (RED: NodeAPI): void {
+  function InitialStateAccountNode(this: Building, config: AccountNodeDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    node.bucketKey = config.bucketKey ?? '';
+    node.bucketName = config.bucketName ?? '';
+    node.users = {};
+    let configError: string | undefined;
+    let closing = false;
+
+    const refresh = new Throttle(() => {
+      const view = node.view();
+      const counters = node.engine?.counters();
+      node.status(deliveryStatus(view, { queued: counters ? counters.queued + counters.inFlight : 0, delivered: counters?.delivered ?? 0 }));
+      for (const user of Object.values(node.users)) user.accountChanged();
+    });
+
+    node.view = (): AccountView => ({ configError, state: node.engine?.state ?? 'closed' });
+    node.register = (user: AccountUser) => {
+      node.users[user.id] = user;
+      user.accountChanged();
+    };
+    node.deregister = (user: AccountUser) => {
+      delete node.users[user.id];
+    };
+
+    try {
+      const engine = new AccountEngine(accountInput(config, node.credentials, RED.settings.userDir));
+      const { options } = engine;
+      const key = maskKey(options.accessKey);
+      node.engine = engine;
+      engine.on('state', (state: AccountState, detail: string) => {
+        if (closing) return;
+        if (state === 'key-rejected') node.error(`access key ${key} rejected by ${options.endpoint}: ${detail}`);
+        else if (state === 'quota-exceeded') node.warn(`monthly quota used up for access key ${key}: ${detail}`);
+        refresh.schedule();
+      });
+      engine.on('dropped', (failed: FailedEvent[]) => {
+        node.warn(describeFailed(failed));
+        if (!closing) refresh.schedule();
+      });
+      engine.on('warning', (message: string) => node.warn(message));
+      // The engine creates buckets by key alone; name the default bucket before its first events.
+      if (options.autoCreate && node.bucketKey && node.bucketName) {
+        engine.createBucket(node.bucketKey, node.bucketName).catch((err: Error) => node.warn(err.message));
+      }
+    } catch (err) {
+      configError = `Initial State account "${config.name || config.id}": ${(err as Error).message}`;
+      node.error(configError);
+    }
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      closing = true;
+      refresh.cancel();
+      if (!node.engine) {
+        done();
+        return;
+      }
+      node.engine
+        .close()
+        .then((report: CloseReport) => {
+          const text = `closed: ${report.delivered} delivered, ${report.spooled} spooled, ${report.undelivered} undelivered`;
+          if (report.undelivered) node.warn(text);
+          else node.log(text);
+        })
+        .catch((err: unknown) => node.error(`closing failed: ${(err as Error).message}`))
+        .finally(done);
+    });
+  }
+
+  RED.nodes.registerType('initialstate-account', InitialStateAccountNode as never, {
+    credentials: { accessKey: { type: 'password' } },
+  });
+};

@@ -1,0 +1,76 @@
+import type { Node, NodeDef } from 'node-red';
+import type { AccountEngine } from '../../src/engine';
+import type { AccountState } from '../../src/engine/types';
+
+/** The account config node's settings as the editor saves them (numbers may arrive as strings). */
+export interface AccountNodeDef extends NodeDef {
+  /** API base URL. Default `https://groker.init.st/api`. */
+  endpoint: string;
+  /** Bucket key used when a flow node and the message give none. Default `''`. */
+  bucketKey: string;
+  /** Bucket name used with {@link bucketKey}. Default `''`. */
+  bucketName: string;
+  /** `student`, `individual`, `enterprise` or `custom`. Default `individual`. */
+  tier: string;
+  /** Requests per 10 s when `tier` is `custom`. Default 30. */
+  rateLimit: number | string;
+  /** Events per request, 1-10. Default 10. */
+  batchSize: number | string;
+  /** Milliseconds a partial batch waits. Default 1000. */
+  flushInterval: number | string;
+  /** Events the queue holds at most. Default 100 000. */
+  maxQueue: number | string;
+  /** `drop-oldest` or `refuse-newest`. Default `drop-oldest`. */
+  overflow: string;
+  /** `off` or `file`. Default `off`. */
+  persist: string;
+  /** Create buckets before their first events. Default true. */
+  autoCreate: boolean | string;
+  /** Events a month, 0 = unlimited. Default 3 000 000. */
+  monthlyQuota: number | string;
+  /** `json` or `url`. Default `json`. */
+  transport: string;
+  /** Milliseconds close drains. Default 5000. */
+  closeTimeout: number | string;
+}
+
+/** The account node's credentials. */
+export interface AccountCredentials {
+  /** The `ist_…` access key. */
+  accessKey?: string;
+}
+
+/** The account as its users show it. */
+export interface AccountView {
+  /** Why the account has no engine (invalid options); unset when it is fine. */
+  configError?: string;
+  /** The engine's state (`closed` when there is no engine). */
+  state: AccountState;
+}
+
+/** A flow node that uses an account: it is told when the account's state changes. */
+export interface AccountUser extends Node {
+  /** Called (throttled) when the account's state or counters change. */
+  accountChanged(): void;
+}
+
+/**
+ * The `initialstate-account` config node as its users see it. It keeps a `users` map, as the
+ * core MQTT broker node does, so its status and errors reach every user's Status and Catch nodes.
+ */
+export interface AccountNode extends Node<AccountCredentials> {
+  /** One engine per config node; unset when the options are invalid (see {@link AccountView.configError}). */
+  readonly engine?: AccountEngine;
+  /** Default bucket key (`''` when none). */
+  readonly bucketKey: string;
+  /** Default bucket name (`''` when none). */
+  readonly bucketName: string;
+  /** Flow nodes using this account, by id. */
+  readonly users: Record<string, AccountUser>;
+  /** Adds a user and shows it the account's current state. */
+  register(user: AccountUser): void;
+  /** Removes a user (on its close). */
+  deregister(user: AccountUser): void;
+  /** The account's state and configuration error. */
+  view(): AccountView;
+}

@@ -1,0 +1,51 @@
+import * as path from 'node:path';
+import type { AccountOptions } from '../../src/engine/types';
+import type { AccountCredentials, AccountNodeDef } from './account-node';
+
+/** Folder under the Node-RED user directory that holds spool and quota files. */
+export const SPOOL_FOLDER = 'initialstate';
+
+/**
+ * Numbers typed into the editor may be saved as strings: turn numeric strings into numbers and
+ * leave everything else alone, so the engine's validation quotes what the user typed.
+ */
+function numeric(value: unknown): unknown {
+  return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+}
+
+/**
+ * The engine options an account config node asks for. Values are as the user typed them (the
+ * type says what they should be): the engine validates them and names any bad one.
+ * With `persist: 'file'` the spool file is `<userDir>/initialstate/<node id>.spool` and the
+ * monthly count is kept in `<node id>.quota.json` beside it.
+ *
+ * @throws when `persist` is `'file'` and Node-RED has no user directory.
+ */
+export function accountInput(
+  config: AccountNodeDef,
+  credentials: AccountCredentials | undefined,
+  userDir: string | undefined,
+): Partial<AccountOptions> & { accessKey: string } {
+  const input: Record<string, unknown> = {
+    endpoint: config.endpoint,
+    tier: config.tier === 'custom' ? numeric(config.rateLimit) : config.tier,
+    batchSize: numeric(config.batchSize),
+    flushInterval: numeric(config.flushInterval),
+    maxQueue: numeric(config.maxQueue),
+    overflow: config.overflow,
+    persist: config.persist,
+    autoCreate: config.autoCreate === undefined ? undefined : config.autoCreate === true || config.autoCreate === 'true',
+    monthlyQuota: numeric(config.monthlyQuota),
+    transport: config.transport,
+    closeTimeout: numeric(config.closeTimeout),
+  };
+  if (config.persist === 'file') {
+    if (!userDir) throw new Error("persist 'file' needs Node-RED's settings.userDir, which is not set");
+    const dir = path.join(userDir, SPOOL_FOLDER);
+    input.spoolFile = path.join(dir, `${config.id}.spool`);
+    input.quotaFile = path.join(dir, `${config.id}.quota.json`);
+  }
+  // Options the editor left empty fall back to the engine's defaults.
+  for (const [name, value] of Object.entries(input)) if (value === undefined || value === '') delete input[name];
+  return { accessKey: credentials?.accessKey ?? '', ...(input as Partial<AccountOptions>) };
+}

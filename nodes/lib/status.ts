@@ -1,0 +1,38 @@
+import type { NodeStatus } from 'node-red';
+import type { AccountView } from './account-node';
+
+/** Events a node (or an account) has waiting and has delivered. */
+export interface StatusCounts {
+  queued: number;
+  delivered: number;
+}
+
+/** Short status texts (Node-RED shows about 20 characters). */
+const STOPPED: Partial<Record<AccountView['state'], string>> = {
+  'key-rejected': 'key rejected',
+  'quota-exceeded': 'quota used up',
+};
+
+/**
+ * The status a node shows for the account's state plus its own counts: green while sending,
+ * yellow while waiting (rate limit, retry), red when sending stopped, `{}` when there is nothing to say.
+ */
+export function deliveryStatus(account: AccountView, counts: StatusCounts): NodeStatus {
+  if (account.configError) return { fill: 'red', shape: 'ring', text: 'invalid account' };
+  const stopped = STOPPED[account.state];
+  if (stopped) return { fill: 'red', shape: 'ring', text: counts.queued ? `${stopped}, ${counts.queued} q` : stopped };
+  switch (account.state) {
+    case 'rate-limited':
+    case 'retrying':
+      return { fill: 'yellow', shape: 'ring', text: `${account.state}, ${counts.queued} q` };
+    case 'closed':
+      return { fill: 'grey', shape: 'ring', text: 'closed' };
+    default:
+      if (!counts.queued && !counts.delivered) return {};
+      return {
+        fill: 'green',
+        shape: counts.queued ? 'ring' : 'dot',
+        text: counts.queued ? `${counts.queued} queued, ${counts.delivered} sent` : `${counts.delivered} sent`,
+      };
+  }
+}

@@ -1,0 +1,117 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  ACCESS_KEY, ACCOUNT, OUR_NODES, TAB, accountConfig, credentials, examplesDir, helper, nextMessage, streamNode, tab, waitFor, watchers, withEmulator,
+} from '../support/flows';
+
+/** The runtime's flows as Node-RED would export them (internal API of the test helper). */
+function exportedFlows(): object[] {
+  return (helper as unknown as { _redNodes: { getFlows(): { flows: object[] } } })._redNodes.getFlows().flows;
+}
+
+describe('nodes/initialstate-account', function () {
+  const api = withEmulator();
+  afterEach(() => {
+    helper.settings({ userDir: undefined });
+  });
+
+  it('loads, with one engine and the default bucket', async () => {
+    await helper.load(OUR_NODES, [accountConfig(api.emulator)], credentials());
+    const account = helper.getNode(ACCOUNT);
+    assert.equal(account.type, 'initialstate-account');
+    assert.equal(account.bucketKey, 'default-bucket');
+    assert.ok(account.engine, 'has an engine');
+    assert.equal(account.view().configError, undefined);
+  });
+
+  it('creates its default bucket with its name at start, so the bucket shelf shows the name', async () => {
+    await helper.load(OUR_NODES, [accountConfig(api.emulator)], credentials());
+    await waitFor('bucket', () => api.emulator.buckets().length === 1);
+    assert.deepEqual(api.emulator.buckets().map((b) => [b.bucketKey, b.bucketName]), [['default-bucket', 'Default bucket']]);
+  });
+
+  it('keeps the access key a password credential, out of the exported flow', async () => {
+    await helper.load(OUR_NODES, [accountConfig(api.emulator)], credentials());
+    assert.equal(helper.getNode(ACCOUNT).credentials.accessKey, ACCESS_KEY);
+    assert.ok(!JSON.stringify(exportedFlows()).includes(ACCESS_KEY), 'access key in the exported flow');
+    const registry = (helper as unknown as { _redNodes: { getCredentialDefinition(type: string): unknown } })._redNodes;
+    assert.deepEqual(registry.getCredentialDefinition('initialstate-account'), { accessKey: { type: 'password' } });
+    const editor = fs.readFileSync(path.join(examplesDir(), '..', 'nodes', 'initialstate-account.html'), 'utf8');
+    assert.match(editor, /accessKey: \{ type: 'password', required: true \}/);
+  });
+
+  it('logs invalid options naming the field and rule, and its users show a red status and fail messages', async () => {
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator, { batchSize: '0' }), streamNode(), ...watchers(['stream'])], credentials());
+    const account = helper.getNode(ACCOUNT);
+    assert.equal(account.engine, undefined);
+    assert.match(String(account.error.firstCall?.args[0]), /batchSize.*1 to 10.*got 0/);
+    const stream = helper.getNode('stream');
+    await waitFor('red status', () => stream.status.getCalls().some((c) => c.args[0]?.text === 'invalid account' && c.args[0]?.fill === 'red'));
+    const caught = nextMessage('caught');
+    stream.receive({ topic: 'a', payload: 1 });
+    assert.match((await caught).error.message, /batchSize/);
+  });
+
+  it('refuses an empty access key without crashing', async () => {
+    await helper.load(OUR_NODES, [accountConfig(api.emulator)], credentials(ACCOUNT, ''));
+    assert.match(String(helper.getNode(ACCOUNT).error.firstCall?.args[0]), /accessKey/);
+  });
+
+  it('passes its state to the Status nodes of its users', async () => {
+    api.emulator.configure({ accessKeys: ['ist_someOtherKey0000000000000000000'] });
+    const status = { id: 'on-status', type: 'status', z: TAB, scope: ['stream'], wires: [['statuses']] };
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator), streamNode(), status, { id: 'statuses', type: 'helper', z: TAB, wires: [] }], credentials());
+    const seen: any[] = [];
+    helper.getNode('statuses').on('input', (msg: any) => seen.push(msg.status));
+    helper.getNode('stream').receive({ topic: 'a', payload: 1 });
+    await waitFor('account status "key rejected"', () => seen.some((s) => s.source?.id === ACCOUNT && /key rejected/.test(s.text)));
+  });
+
+  it('keeps its engine when only the flow nodes are redeployed, and starts a new one on a full deploy', async () => {
+    const flow = [tab(), accountConfig(api.emulator), streamNode()];
+    await helper.load(OUR_NODES, flow, credentials());
+    const account = helper.getNode(ACCOUNT);
+    const engine = account.engine;
+    for (const type of ['nodes', 'flows'] as const) {
+      await helper.setFlows([tab(), accountConfig(api.emulator), streamNode({ name: `changed ${type}` })], type);
+      assert.equal(helper.getNode(ACCOUNT), account, `${type}: same config node`);
+      assert.equal(helper.getNode(ACCOUNT).engine, engine, `${type}: same engine`);
+      assert.equal(helper.getNode('stream').name, `changed ${type}`);
+      assert.deepEqual(Object.keys(account.users), ['stream'], `${type}: the new stream node is the only user`);
+    }
+    await helper.setFlows([tab(), accountConfig(api.emulator), streamNode({ name: 'full' })], 'full', credentials());
+    assert.notEqual(helper.getNode(ACCOUNT).engine, engine, 'full deploy: new engine');
+    assert.equal(engine.state, 'closed');
+  });
+
+  it('with persist "file", spools what it could not deliver on close to <userDir>/initialstate/<id>.spool and logs it', async () => {
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'initialstate-node-'));
+    try {
+      helper.settings({ userDir });
+      api.emulator.configure({ accessKeys: ['ist_someOtherKey0000000000000000000'] });
+      await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator, { persist: 'file', closeTimeout: 200 }), streamNode()], credentials());
+      const account = helper.getNode(ACCOUNT);
+      helper.getNode('stream').receive({ payload: { a: 1, b: 2 } });
+      await waitFor('key rejected', () => account.engine.state === 'key-rejected');
+      await helper.setFlows([tab()], 'full');
+      const logged = [...account.log.args, ...account.warn.args].map((a) => String(a[0]));
+      assert.ok(logged.some((line) => /closed: 0 delivered, 2 spooled, 0 undelivered/.test(line)), logged.join('\n'));
+      assert.ok(fs.existsSync(path.join(userDir, 'initialstate', `${ACCOUNT}.spool`)), 'spool file written');
+      assert.ok(!logged.join('\n').includes(ACCESS_KEY), 'access key logged');
+    } finally {
+      fs.rmSync(userDir, { recursive: true, force: true });
+    }
+  });
+
+  it('on close, drains what it can and logs the close report', async () => {
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator, { flushInterval: 60_000 }), streamNode()], credentials());
+    const account = helper.getNode(ACCOUNT);
+    helper.getNode('stream').receive({ topic: 'a', payload: 1 });
+    await waitFor('queued', () => account.engine.counters().queued === 1);
+    await helper.setFlows([tab()], 'full');
+    assert.match(String(account.log.lastCall?.args[0]), /closed: 1 delivered, 0 spooled, 0 undelivered/);
+    assert.equal(api.emulator.events().length, 1);
+  });
+});

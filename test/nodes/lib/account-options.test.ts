@@ -1,0 +1,62 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { AccountNodeDef } from '../../../nodes/lib/account-node';
+import { accountInput } from '../../../nodes/lib/account-options';
+
+/** Settings as the editor saves them: numbers as strings. */
+const EDITOR: AccountNodeDef = {
+  id: 'acc1',
+  type: 'initialstate-account',
+  name: '',
+  z: '',
+  endpoint: 'https://groker.init.st/api',
+  bucketKey: 'b',
+  bucketName: '',
+  tier: 'individual',
+  rateLimit: '30',
+  batchSize: '10',
+  flushInterval: '1000',
+  maxQueue: '100000',
+  overflow: 'drop-oldest',
+  persist: 'off',
+  autoCreate: true,
+  monthlyQuota: '3000000',
+  transport: 'json',
+  closeTimeout: '5000',
+};
+
+describe('nodes/lib/account-options', () => {
+  it('turns numeric strings into numbers and keeps the access key', () => {
+    const input = accountInput(EDITOR, { accessKey: 'ist_x' }, undefined);
+    assert.equal(input.accessKey, 'ist_x');
+    assert.equal(input.batchSize, 10);
+    assert.equal(input.tier, 'individual');
+    assert.equal(input.monthlyQuota, 3_000_000);
+    assert.equal(input.spoolFile, undefined);
+  });
+
+  it('leaves non-numeric text as typed, so validation can quote it', () => {
+    assert.equal(accountInput({ ...EDITOR, batchSize: 'ten' }, {}, undefined).batchSize, 'ten');
+  });
+
+  it('uses the custom rate limit as the tier', () => {
+    assert.equal(accountInput({ ...EDITOR, tier: 'custom', rateLimit: '7' }, {}, undefined).tier, 7);
+  });
+
+  it('drops empty settings so the engine defaults apply, and gives an empty key when none is stored', () => {
+    const input = accountInput({ ...EDITOR, flushInterval: '', endpoint: '' }, undefined, undefined);
+    assert.equal('flushInterval' in input, false);
+    assert.equal('endpoint' in input, false);
+    assert.equal(input.accessKey, '');
+  });
+
+  it('puts the spool and quota files in <userDir>/initialstate/ with persist file', () => {
+    const input = accountInput({ ...EDITOR, persist: 'file' }, {}, '/home/nr/.node-red');
+    assert.equal(input.spoolFile, path.join('/home/nr/.node-red', 'initialstate', 'acc1.spool'));
+    assert.equal(input.quotaFile, path.join('/home/nr/.node-red', 'initialstate', 'acc1.quota.json'));
+  });
+
+  it('refuses persist file without a user directory, naming the setting', () => {
+    assert.throws(() => accountInput({ ...EDITOR, persist: 'file' }, {}, undefined), /persist 'file' needs Node-RED's settings.userDir/);
+  });
+});
