@@ -47,7 +47,11 @@ export = function (RED: NodeAPI): void {
       node.engine = engine;
       engine.on('state', (state: AccountState, detail: string) => {
         if (closing) return;
-        if (state === 'key-rejected') node.error(`access key ${key} rejected by ${options.endpoint}: ${detail}`);
+        if (state === 'key-rejected') {
+          // With a msg, the error reaches the Catch nodes of every user (a bare error is only logged).
+          const text = `access key ${key} rejected by ${options.endpoint}: ${detail}`;
+          node.error(text, { topic: 'key-rejected', payload: text });
+        }
         else if (state === 'quota-exceeded') node.warn(`monthly quota used up for access key ${key}: ${detail}`);
         refresh.schedule();
       });

@@ -32,6 +32,16 @@ export interface AccountNodeDef extends NodeDef {
   transport: string;
   /** Milliseconds close drains. Default 5000. */
   closeTimeout: number | string;
+  /** Hidden setting (flow JSON only, for tests and odd networks): ms one request may take. Default 10 000. */
+  requestTimeout?: number | string;
+  /** Hidden setting: ms between probes while the monthly quota is used up. Default 300 000. */
+  quotaProbeInterval?: number | string;
+  /** Hidden setting: first back-off step in ms. Default 1000. */
+  backoffBase?: number | string;
+  /** Hidden setting: longest back-off in ms. Default 60 000. */
+  backoffCap?: number | string;
+  /** Hidden setting: the service's rate-limit window in ms (only an emulator changes it). Default 10 000. */
+  windowMs?: number | string;
 }
 
 /** The account node's credentials. */

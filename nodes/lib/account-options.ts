@@ -38,6 +38,11 @@ export function accountInput(
     monthlyQuota: numeric(config.monthlyQuota),
     transport: config.transport,
     closeTimeout: numeric(config.closeTimeout),
+    requestTimeout: numeric(config.requestTimeout),
+    quotaProbeInterval: numeric(config.quotaProbeInterval),
+    backoffBase: numeric(config.backoffBase),
+    backoffCap: numeric(config.backoffCap),
+    windowMs: numeric(config.windowMs),
   };
   if (config.persist === 'file') {
     if (!userDir) throw new Error("persist 'file' needs Node-RED's settings.userDir, which is not set");

@@ -69,6 +69,18 @@ describe('nodes/initialstate-account', function () {
     await waitFor('account status "key rejected"', () => seen.some((s) => s.source?.id === ACCOUNT && /key rejected/.test(s.text)));
   });
 
+  it('hands a rejected access key to the Catch nodes of its users, without the key', async () => {
+    api.emulator.configure({ accessKeys: ['ist_someOtherKey0000000000000000000'] });
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator), streamNode(), ...watchers(['stream'])], credentials());
+    const caught = nextMessage('caught');
+    helper.getNode('stream').receive({ topic: 'a', payload: 1 });
+    const msg = await caught;
+    assert.equal(msg.topic, 'key-rejected');
+    assert.equal(msg.error.source.id, ACCOUNT);
+    assert.match(msg.error.message, /access key …0000 rejected/);
+    assert.ok(!JSON.stringify(msg).includes(ACCESS_KEY));
+  });
+
   it('keeps its engine when only the flow nodes are redeployed, and starts a new one on a full deploy', async () => {
     const flow = [tab(), accountConfig(api.emulator), streamNode()];
     await helper.load(OUR_NODES, flow, credentials());

@@ -39,6 +39,15 @@ describe('nodes/lib/account-options', () => {
     assert.equal(accountInput({ ...EDITOR, batchSize: 'ten' }, {}, undefined).batchSize, 'ten');
   });
 
+  it('passes the hidden timing settings when the flow sets them', () => {
+    const input = accountInput({ ...EDITOR, requestTimeout: '300', backoffBase: 10, backoffCap: 50, windowMs: 1000, quotaProbeInterval: 200 }, {}, undefined);
+    assert.deepEqual(
+      [input.requestTimeout, input.backoffBase, input.backoffCap, input.windowMs, input.quotaProbeInterval],
+      [300, 10, 50, 1000, 200],
+    );
+    assert.equal('requestTimeout' in accountInput(EDITOR, {}, undefined), false);
+  });
+
   it('uses the custom rate limit as the tier', () => {
     assert.equal(accountInput({ ...EDITOR, tier: 'custom', rateLimit: '7' }, {}, undefined).tier, 7);
   });
