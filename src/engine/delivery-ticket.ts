@@ -6,6 +6,7 @@ import type { DeliveryResult, DropReason, FailedEvent } from './types';
  * are delivered or fail, and calls `onSettled` exactly once, when none is left.
  */
 export class DeliveryTicket {
+  readonly #events: number;
   #pending: number;
   #delivered = 0;
   #failed: FailedEvent[] = [];
@@ -18,6 +19,7 @@ export class DeliveryTicket {
     readonly submittedAt: number,
     private readonly onSettled: (result: DeliveryResult) => void,
   ) {
+    this.#events = events;
     this.#pending = events;
   }
 
@@ -35,9 +37,9 @@ export class DeliveryTicket {
     return failure;
   }
 
-  /** Settles at once when the submit had no events. */
+  /** Settles at once when the submit had no events (one whose events all failed at once has settled already). */
   settleIfEmpty(now: number): void {
-    if (this.#pending === 0) this.#settle(now);
+    if (this.#events === 0) this.#settle(now);
   }
 
   #settleOne(attempts: number, status: number, now: number): void {

@@ -323,6 +323,15 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(results[0]!.delivered, 5);
       assert.deepEqual(results[0]!.failed.map((f) => f.event.value), [5, 6]);
     });
+
+    it('settles a submit once when all its events are refused, and an empty submit at once', () => {
+      const e = engine({ maxQueue: 1, overflow: 'refuse-newest', flushInterval: 60_000 });
+      e.submit('a', events(1));
+      const { results, onSettled } = settled();
+      e.submit('a', events(2), onSettled);
+      e.submit('a', [], onSettled);
+      assert.deepEqual(results.map((r) => [r.delivered, r.failed.length]), [[0, 2], [0, 0]]);
+    });
   });
 
   describe('close', () => {
