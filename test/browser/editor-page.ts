@@ -1,0 +1,132 @@
+/**
+ * What a user does in the Node-RED editor, as Playwright steps: open it, drag a node in from the
+ * palette, wire, edit, deploy. Every step waits for the editor's own signal, never for a time.
+ */
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
+
+/** The editor's globals this file reads in the page (only what it uses). */
+interface EditorWindow {
+  RED: {
+    nodes: {
+      filterNodes(filter: { type?: string; z?: string }): { id: string }[];
+      node(id: string): { valid?: boolean; validationErrors?: string[] } | null;
+      eachConfig(cb: (node: { id: string; type: string; name?: string }) => void): void;
+    };
+    workspaces: { active(): string };
+  };
+}
+
+/** The palette entry of a node type. */
+export const paletteNode = (page: Page, type: string): Locator => page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
+
+/** A node on the workspace, by id. */
+export const flowNode = (page: Page, id: string): Locator => page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`);
+
+/** Opens the editor at `url` and waits until the palette holds the given node type. */
+export async function openEditor(page: Page, url: string, type = 'initialstate-stream'): Promise<void> {
+  await page.goto(url);
+  await paletteNode(page, type).waitFor({ state: 'visible' });
+  await page.waitForFunction(() => Boolean((window as unknown as EditorWindow).RED?.workspaces?.active()));
+}
+
+/** Ids of the nodes of `type` on the active workspace. */
+export function nodeIds(page: Page, type: string): Promise<string[]> {
+  return page.evaluate(
+    (t) => {
+      const { RED } = window as unknown as EditorWindow;
+      return RED.nodes.filterNodes({ type: t, z: RED.workspaces.active() }).map((n) => n.id);
+    },
+    type,
+  );
+}
+
+/** The id of the config node of `type` named `name`; throws when there is none. */
+export async function configNodeId(page: Page, type: string, name: string): Promise<string> {
+  const id = await page.evaluate(
+    ([t, n]) => {
+      let found: string | undefined;
+      (window as unknown as EditorWindow).RED.nodes.eachConfig((node) => {
+        if (node.type === t && node.name === n) found = node.id;
+      });
+      return found;
+    },
+    [type, name],
+  );
+  if (!id) throw new Error(`no ${type} config node named "${name}"`);
+  return id;
+}
+
+/** Drags a node of `type` from the palette onto the workspace at (`x`, `y`) of the chart; returns its id. */
+export async function dragIn(page: Page, type: string, x: number, y: number): Promise<string> {
+  const before = await nodeIds(page, type);
+  const entry = paletteNode(page, type);
+  await entry.scrollIntoViewIfNeeded();
+  const from = await entry.boundingBox();
+  const chart = await page.locator('#red-ui-workspace-chart').boundingBox();
+  if (!from || !chart) throw new Error(`palette entry of ${type} or the workspace is not visible`);
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  // jQuery UI's draggable needs intermediate moves to start a drag.
+  await page.mouse.move(chart.x + x, chart.y + y, { steps: 12 });
+  await page.mouse.up();
+  const added = (await nodeIds(page, type)).filter((id) => !before.includes(id));
+  if (added.length !== 1) throw new Error(`dragging ${type} in added ${added.length} nodes`);
+  return added[0];
+}
+
+/** Wires the first output of node `from` to the input of node `to`. */
+export async function wire(page: Page, from: string, to: string): Promise<void> {
+  await flowNode(page, from).locator('.red-ui-flow-port-output').first().dragTo(flowNode(page, to).locator('.red-ui-flow-port-input'));
+}
+
+/** Double-clicks a node and waits for its edit dialog. */
+export async function openEditDialog(page: Page, id: string): Promise<void> {
+  await flowNode(page, id).locator('rect.red-ui-flow-node').dblclick();
+  await page.locator('#node-dialog-ok').waitFor({ state: 'visible' });
+}
+
+/** Types into a text input as a user does: key by key, so the editor's keyup validation runs. */
+export async function typeInto(input: Locator, text: string): Promise<void> {
+  await input.fill('');
+  await input.pressSequentially(text);
+}
+
+/** Sets a TypedInput (`#node-input-<field>`) to a type and, for value types, a value, by clicking as a user does. */
+export async function setTypedInput(page: Page, field: string, type: string, value: string): Promise<void> {
+  const container = page.locator(`#node-input-${field} + .red-ui-typedInput-container`);
+  await container.locator('.red-ui-typedInput-type-select').click();
+  await page.locator(`.red-ui-typedInput-options:visible a[value="${type}"]`).click();
+  await typeInto(container.locator('input.red-ui-typedInput-input'), value);
+}
+
+/** Clicks Deploy and waits until the editor reports the deploy done. */
+export async function deploy(page: Page): Promise<void> {
+  await page.locator('#red-ui-header-button-deploy:not(.disabled)').click();
+  await page.locator('#red-ui-header-button-deploy.disabled').waitFor({ state: 'attached' });
+}
+
+/** Whether the editor marks a node invalid: its model's `valid` flag and the red triangle on the workspace. */
+export async function invalidMarks(page: Page, id: string): Promise<{ valid: boolean; triangle: boolean; errors: string[] }> {
+  const model = await page.evaluate((nodeId) => {
+    const node = (window as unknown as EditorWindow).RED.nodes.node(nodeId);
+    return { valid: node?.valid !== false, errors: node?.validationErrors ?? [] };
+  }, id);
+  const triangle = await flowNode(page, id).locator('.red-ui-flow-node-error:not(.hide)').count();
+  return { ...model, triangle: triangle > 0 };
+}
+
+/**
+ * Saves a screenshot as `docs/screenshots/<name>.png` when `SCREENSHOTS=1` (as `scripts/screenshots.js`
+ * sets it). The folder is resolved from the working directory (the repository root), so private
+ * builds write there too.
+ */
+export async function saveScreenshot(page: Page, name: string, clip?: Locator): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
+  const dir = path.resolve('docs/screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  if (clip) await clip.screenshot({ path: file });
+  else await page.screenshot({ path: file });
+}
