@@ -78,8 +78,11 @@ export interface SlotRequest {
  * Jitter at window starts is left out on purpose: the processes' windows already end at
  * different moments (only the opener knows the end to the round trip), and a first request
  * of a window that meets the others' is one request each, which the reserve leaves room for.
- * Sharing costs throughput: the reserve stays unused at the end of each window, and the
- * requests of a cautious process go one after the other.
+ * Sharing costs throughput: the reserve stays unused at the end of each window, the requests
+ * of a cautious process go one after the other, and a slow answer (up to `requestTimeout`)
+ * holds back the next request. Zero 429s is not guaranteed (a process that joins while another
+ * sends its whole budget at once, or timing that changes faster than the reserve learns, can
+ * still trip the limit); each 429 is waited out and makes the reserve larger.
  *
  * Slots are granted in the order they were asked for.
  */
