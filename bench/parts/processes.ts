@@ -5,7 +5,7 @@
 import { startEmulator } from '../../src/emulator';
 import { ChildTask } from '../child';
 import { fastestScheduleMs, requestsNeeded } from '../schedule';
-import { benchKey, checkDelivery, share, windowTimeline, type Part } from './part';
+import { benchKey, checkDelivery, deadlineMs, deliveryFigures, share, windowTimeline, type Part } from './part';
 
 const PROCESSES = 3;
 const BATCH = 10;
@@ -21,7 +21,7 @@ export const runProcesses: Part = async (options, progress) => {
     const buckets = Array.from({ length: PROCESSES }, (_, i) => `bench-process-${i + 1}`);
     const children = buckets.map(
       (bucketKey) =>
-        new ChildTask('engine-backlog', { endpoint: emulator.apiUrl, accessKey, bucketKey, count: events, rateLimit, windowMs, deadlineMs: idealMs * 3 + 60_000 }, { timeoutMs: idealMs * 3 + 120_000 }),
+        new ChildTask('engine-backlog', { endpoint: emulator.apiUrl, accessKey, bucketKey, count: events, rateLimit, windowMs, deadlineMs: deadlineMs(idealMs) }, { timeoutMs: deadlineMs(idealMs) + 60_000 }),
     );
     await Promise.all(children.map((child) => child.ready()));
     children.forEach((child) => child.go());
@@ -31,6 +31,7 @@ export const runProcesses: Part = async (options, progress) => {
     const stored = emulator.events({ accessKey });
     const checks = buckets.map((bucketKey) => checkDelivery(stored, bucketKey, events));
     const limited = stats.byStatus[429] ?? 0;
+    const stillQueued = outs.reduce((n, o) => n + o.counters.queued + o.counters.inFlight, 0);
     return {
       figures: [
         {
@@ -39,11 +40,14 @@ export const runProcesses: Part = async (options, progress) => {
           value: share(idealMs, spanMs),
           unit: 'ratio',
           target: { op: '>=', value: 0.9 },
-          note: `${PROCESSES} × (${events} events / ${BATCH} + 1 bucket) = ${requests} requests at ${rateLimit} per ${windowMs} ms → fastest ${idealMs} ms; measured ${spanMs} ms from the first start to the last event settled`,
+          note: `${PROCESSES} × (${events} events / ${BATCH} + 1 bucket) = ${requests} requests at ${rateLimit} per ${windowMs} ms → fastest ${idealMs} ms; measured ${spanMs} ms from the first start to the last event settled${stillQueued ? `; the run ended at its deadline with ${stillQueued} events queued, so the true ratio is lower still` : ''}`,
         },
         { part: 'processes', name: '429 answers / requests', value: 100 * share(limited, stats.requests), unit: '%', target: { op: '<', value: 1 }, note: `${limited} of ${stats.requests} requests` },
-        { part: 'processes', name: 'events lost', value: checks.reduce((n, c) => n + c.lost, 0), unit: 'count', target: { op: '==', value: 0 } },
-        { part: 'processes', name: 'events duplicated', value: checks.reduce((n, c) => n + c.duplicated, 0), unit: 'count', target: { op: '==', value: 0 } },
+        ...deliveryFigures(
+          'processes',
+          { missing: checks.reduce((n, c) => n + c.missing, 0), duplicated: checks.reduce((n, c) => n + c.duplicated, 0) },
+          stillQueued,
+        ),
       ],
       details: {
         processes: PROCESSES,

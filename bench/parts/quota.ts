@@ -5,7 +5,7 @@
 import { startEmulator } from '../../src/emulator';
 import { runTask } from '../child';
 import { fastestScheduleMs, requestsNeeded } from '../schedule';
-import { benchKey, checkDelivery, share, windowTimeline, type Part } from './part';
+import { benchKey, checkDelivery, deadlineMs, deliveryFigures, share, windowTimeline, type Part } from './part';
 
 const BUCKET = 'bench-quota';
 const BATCH = 10;
@@ -21,12 +21,13 @@ export const runQuota: Part = async (options, progress) => {
     const started = Date.now();
     const out = await runTask(
       'red-stream',
-      { endpoint: emulator.apiUrl, accessKey, bucketKey: BUCKET, rateLimit, windowMs, flushInterval: 1000, count: events, intervalMs: 0, deadlineMs: idealMs * 3 + 60_000 },
-      { timeoutMs: idealMs * 3 + 120_000 },
+      { endpoint: emulator.apiUrl, accessKey, bucketKey: BUCKET, rateLimit, windowMs, flushInterval: 1000, count: events, intervalMs: 0, deadlineMs: deadlineMs(idealMs) },
+      { timeoutMs: deadlineMs(idealMs) + 60_000 },
     );
     const stats = emulator.stats();
     const limited = stats.byStatus[429] ?? 0;
-    const { lost, duplicated } = checkDelivery(emulator.events({ accessKey }), BUCKET, events);
+    const check = checkDelivery(emulator.events({ accessKey }), BUCKET, events);
+    const stillQueued = out.counters.queued + out.counters.inFlight;
     const schedule = `${events} events in batches of ${BATCH} + 1 bucket creation = ${requests} requests; ${rateLimit} per ${windowMs} ms window → fastest (ceil(${requests}/${rateLimit}) - 1) × ${windowMs} = ${idealMs} ms`;
     const shim = windowMs === 10_000 ? '' : `; the account node has no window setting, so the bench gave its engine windowMs ${windowMs}`;
     return {
@@ -37,11 +38,10 @@ export const runQuota: Part = async (options, progress) => {
           value: share(idealMs, out.spanMs),
           unit: 'ratio',
           target: { op: '>=', value: 0.95 },
-          note: `${schedule}; measured ${Math.round(out.spanMs)} ms from the first message into the stream node to the last one out (its 204 received)${shim}`,
+          note: `${schedule}; measured ${Math.round(out.spanMs)} ms from the first message into the stream node to the last one out (its 204 received)${shim}${stillQueued ? `; the run ended at its deadline with ${stillQueued} events queued, so the true ratio is lower still` : ''}`,
         },
         { part: 'quota', name: '429 answers', value: limited, unit: 'count', target: { op: '==', value: 0 } },
-        { part: 'quota', name: 'events lost', value: lost, unit: 'count', target: { op: '==', value: 0 } },
-        { part: 'quota', name: 'events duplicated', value: duplicated, unit: 'count', target: { op: '==', value: 0 } },
+        ...deliveryFigures('quota', check, stillQueued),
       ],
       details: {
         events,

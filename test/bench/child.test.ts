@@ -25,7 +25,7 @@ describe('bench child tasks (real child processes, loopback emulator)', function
     assert.equal(out.delivered, 25);
     assert.equal(out.failed, 0);
     assert.ok(out.endedAt >= out.startedAt);
-    assert.deepEqual(checkDelivery(emulator.events({ accessKey }), 'b1', 25), { lost: 0, duplicated: 0 });
+    assert.deepEqual(checkDelivery(emulator.events({ accessKey }), 'b1', 25), { missing: 0, duplicated: 0 });
   });
 
   it('red-stream runs a Node-RED flow and reports each message out', async () => {
@@ -39,7 +39,7 @@ describe('bench child tasks (real child processes, loopback emulator)', function
     assert.equal(out.failed, 0);
     assert.equal(out.latenciesMs.length, 20);
     assert.equal(out.counters.delivered, 20);
-    assert.deepEqual(checkDelivery(emulator.events({ accessKey }), 'red', 20), { lost: 0, duplicated: 0 });
+    assert.deepEqual(checkDelivery(emulator.events({ accessKey }), 'red', 20), { missing: 0, duplicated: 0 });
   });
 
   it('a task that throws rejects with its message', async () => {

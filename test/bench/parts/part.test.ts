@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RequestRecord, StoredEvent } from '../../../src/emulator';
-import { benchKey, checkDelivery, share, windowTimeline } from '../../../bench/parts/part';
+import { benchKey, checkDelivery, deadlineMs, deliveryFigures, share, windowTimeline } from '../../../bench/parts/part';
 
 const stored = (bucketKey: string, value: number | string, key = 'seq'): StoredEvent => ({ bucketKey, key, value, epoch: 0, serverStamped: true, receivedAt: 0 });
 
@@ -10,13 +10,13 @@ describe('bench part helpers', () => {
     assert.equal(benchKey('AVeryLongNameThatGoesOnAndOnForever').length, 36);
   });
 
-  it('counts values never stored as lost and values stored twice as duplicated', () => {
+  it('counts values never stored as missing and values stored twice as duplicated', () => {
     const events = [stored('b', 0), stored('b', 2), stored('b', 2), stored('b', 2), stored('other', 1), stored('b', 1, 'noise')];
-    assert.deepEqual(checkDelivery(events, 'b', 4), { lost: 2, duplicated: 2 });
+    assert.deepEqual(checkDelivery(events, 'b', 4), { missing: 2, duplicated: 2 });
   });
 
   it('counts a value that was never sent as a duplicate', () => {
-    assert.deepEqual(checkDelivery([stored('b', 0), stored('b', 7), stored('b', 'x')], 'b', 1), { lost: 0, duplicated: 2 });
+    assert.deepEqual(checkDelivery([stored('b', 0), stored('b', 7), stored('b', 'x')], 'b', 1), { missing: 0, duplicated: 2 });
   });
 
   it('shares are NaN over nothing', () => {
@@ -39,5 +39,18 @@ describe('bench window timeline', () => {
 
   it('is empty without requests', () => {
     assert.deepEqual(windowTimeline([], 1000, 0), []);
+  });
+});
+
+describe('bench delivery figures', () => {
+  it('does not count events still queued at the deadline as lost', () => {
+    const [lost, queued, duplicated] = deliveryFigures('processes', { missing: 10, duplicated: 1 }, 7);
+    assert.deepEqual([lost.name, lost.value], ['events lost', 3]);
+    assert.deepEqual([queued.name, queued.value], ['events still queued at the deadline', 7]);
+    assert.deepEqual([duplicated.name, duplicated.value], ['events duplicated', 1]);
+  });
+
+  it('gives a backlog twice its fastest schedule and 30 s', () => {
+    assert.equal(deadlineMs(100_000), 230_000);
   });
 });
