@@ -28,8 +28,11 @@ export = function (RED: NodeAPI): void {
       const view = node.view();
       const counters = node.engine?.counters();
       node.status(deliveryStatus(view, { queued: counters ? counters.queued + counters.inFlight : 0, delivered: counters?.delivered ?? 0 }));
-      for (const user of Object.values(node.users)) user.accountChanged();
     });
+    const changed = () => {
+      refresh.schedule();
+      for (const user of Object.values(node.users)) user.accountChanged();
+    };
 
     node.view = (): AccountView => ({ configError, state: node.engine?.state ?? 'closed' });
     node.register = (user: AccountUser) => {
@@ -53,11 +56,11 @@ export = function (RED: NodeAPI): void {
           node.error(text, { topic: 'key-rejected', payload: text });
         }
         else if (state === 'quota-exceeded') node.warn(`monthly quota used up for access key ${key}: ${detail}`);
-        refresh.schedule();
+        changed();
       });
       engine.on('dropped', (failed: FailedEvent[]) => {
         node.warn(describeFailed(failed));
-        if (!closing) refresh.schedule();
+        if (!closing) changed();
       });
       engine.on('warning', (message: string) => node.warn(message));
       // The engine creates buckets by key alone; name the default bucket before its first events.

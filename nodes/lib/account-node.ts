@@ -60,7 +60,7 @@ export interface AccountView {
 
 /** A flow node that uses an account: it is told when the account's state changes. */
 export interface AccountUser extends Node {
-  /** Called (throttled) when the account's state or counters change. */
+  /** Called on every change of the account's state (the user throttles its own status). */
   accountChanged(): void;
 }
 

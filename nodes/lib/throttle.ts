@@ -22,7 +22,7 @@ export class Throttle {
       this.pending = true;
       return;
     }
-    this.fn();
+    // The timer is set first, so a call from inside `fn` becomes the trailing run.
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.pending) {
@@ -30,6 +30,7 @@ export class Throttle {
         this.schedule();
       }
     }, this.intervalMs);
+    this.fn();
   }
 
   /** Drops a pending run and stops the timer (on close). */

@@ -3,6 +3,9 @@ import type { AccountEngine } from '../../src/engine';
 import type { AccountNode, AccountUser, AccountView } from './account-node';
 import { Throttle } from './throttle';
 
+/** Account states worth showing even when they last less than a status interval. */
+const TROUBLE: ReadonlySet<AccountView['state']> = new Set(['rate-limited', 'retrying', 'key-rejected', 'quota-exceeded']);
+
 /** Settings every flow node that uses an account has. */
 export interface AccountUserDef extends NodeDef {
   /** Id of the `initialstate-account` config node. Required. */
@@ -22,17 +25,32 @@ export interface AccountLink {
 /**
  * Joins a flow node to its account: registers it as a user (deregistered on close), and keeps
  * its status up to date, at most a few times a second, from `status(view)` whenever the node
- * calls `refresh()` or the account's state changes.
+ * calls `refresh()` or the account's state changes. A trouble state (rate-limited, retrying, key
+ * rejected, quota used up, invalid account) is shown for at least one interval, however briefly
+ * it lasted.
  */
 export function joinAccount(RED: NodeAPI, node: Node, config: AccountUserDef, status: (view: AccountView) => NodeStatus): AccountLink {
   const account = (RED.nodes.getNode(config.account) as AccountNode | null) ?? undefined;
   let closed = false;
-  const throttle = new Throttle(() => node.status(account ? status(account.view()) : { fill: 'red', shape: 'ring', text: 'no account' }));
+  // A trouble state seen since the last update, shown once even if it passed within the interval.
+  let latched: AccountView | undefined;
+  const throttle = new Throttle(() => {
+    if (!account) return node.status({ fill: 'red', shape: 'ring', text: 'no account' });
+    const current = account.view();
+    const shown = latched ?? current;
+    latched = undefined;
+    node.status(status(shown));
+    if (shown.state !== current.state || shown.configError !== current.configError) refresh();
+  });
   const refresh = () => {
     if (!closed) throttle.schedule();
   };
   const user = node as AccountUser;
-  user.accountChanged = refresh;
+  user.accountChanged = () => {
+    const view = account?.view();
+    if (view && (view.configError || TROUBLE.has(view.state))) latched = view;
+    refresh();
+  };
   node.on('close', () => {
     closed = true;
     throttle.cancel();

@@ -144,6 +144,15 @@ describe('nodes/initialstate-stream', function () {
     assert.ok(node.status.getCalls().every((c) => (c.args[0]?.text ?? '').length <= 24));
   });
 
+  it('shows a retry in its status even when it was over within the status interval', async () => {
+    await load({}, { backoffBase: 1, backoffCap: 5, autoCreate: false });
+    api.emulator.injectFault({ kind: 'status', status: 503, count: 1 });
+    const node = helper.getNode('stream');
+    await deliver({ topic: 'a', payload: 1 });
+    await waitFor('status "retrying"', () => node.status.getCalls().some((c) => /^retrying/.test(c.args[0]?.text ?? '')));
+    await waitFor('status "1 sent" after it', () => node.status.lastCall?.args[0]?.text === '1 sent');
+  });
+
   it('shows "key rejected" when the API refuses the access key, and never logs the key', async () => {
     api.emulator.configure({ accessKeys: ['ist_someOtherKey0000000000000000000'] });
     await load();

@@ -37,6 +37,19 @@ describe('nodes/lib/throttle', () => {
     throttle.cancel();
   });
 
+  it('turns a call from inside the function into the trailing run', () => {
+    let runs = 0;
+    const throttle = new Throttle(() => {
+      runs += 1;
+      if (runs === 1) throttle.schedule();
+    }, 100);
+    throttle.schedule();
+    assert.equal(runs, 1);
+    clock.tick(100);
+    assert.equal(runs, 2);
+    throttle.cancel();
+  });
+
   it('cancel drops the pending run and leaves no timer', () => {
     const fn = sinon.spy();
     const throttle = new Throttle(fn, 100);
