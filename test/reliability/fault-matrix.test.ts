@@ -12,6 +12,7 @@ import { startEmulator } from '../../src/emulator';
 import type { Emulator, Fault } from '../../src/emulator/types';
 import { helper } from '../support/flows';
 import { SECRET_KEY } from '../support/reliability-flows';
+import { LostAnswerProxy } from '../support/reliability-lost-answer-proxy';
 import { waitFor } from '../support/reliability-poll';
 import {
   ACCOUNT_ID, STREAM_ID, allSettled, expectedPerStream, loadStreamFlow, observe, perStream, send, streamFlow, type Observed,
@@ -22,13 +23,6 @@ const STREAMS = 4;
 const BUCKET = 'reliability';
 const WRONG_KEY = 'ist_WrongKeyWrongKeyWrongKey00000000';
 
-/*
- * NEEDS_ENGINE_TIMING (defect, nodes/lib/account-options.ts `accountInput`): the account node passes
- * none of requestTimeout, backoffBase, backoffCap, windowMs, quotaProbeInterval to the engine, so a
- * flow cannot shorten them (FAST_ENGINE on the config node is ignored). With the defaults (10 s
- * timeout, 1 s back-off base doubling to 60 s, 10 s window, 300 s quota probe) the tests marked
- * with it take minutes; they are skipped until the account node forwards these options.
- */
 
 describe('reliability: fault matrix through the Node-RED runtime', function () {
   this.timeout(20_000);
@@ -60,10 +54,15 @@ describe('reliability: fault matrix through the Node-RED runtime', function () {
     return seen;
   }
 
-  /** Asserts every message 0 … N-1 was delivered exactly once, in order per stream. */
-  function assertDeliveredOnce(seen: Observed): void {
+  /** Asserts every message 0 … N-1 completed and none failed. */
+  function assertNoneFailed(seen: Observed): void {
     assert.equal(seen.caught.length, 0, `no message failed: ${seen.caught.map((m) => m.error?.message).join('; ')}`);
     assert.equal(seen.completed.length, N, 'every message completed once');
+  }
+
+  /** Asserts every message 0 … N-1 was delivered exactly once, in order per stream. */
+  function assertDeliveredOnce(seen: Observed): void {
+    assertNoneFailed(seen);
     const stored = perStream(emulator, BUCKET);
     stored.delete('warm-up');
     assert.deepEqual(stored, expectedPerStream(N, STREAMS));
@@ -79,6 +78,10 @@ describe('reliability: fault matrix through the Node-RED runtime', function () {
 
   const sawStatus = (seen: Observed, pattern: RegExp): boolean => seen.statuses.some((s) => pattern.test(s.text ?? ''));
 
+  /** Waits until the stream node (or its account, on its behalf) showed a status matching `pattern`. */
+  const showed = (seen: Observed, pattern: RegExp): Promise<true> =>
+    waitFor(`a status matching ${pattern}`, () => sawStatus(seen, pattern), { describe: () => JSON.stringify(seen.statuses.map((s) => s.text)) });
+
   /**
    * Injects `faults` after the warm-up, sends messages 0 … N-1 and asserts each was delivered
    * exactly once, in order, with a "retrying" status on the way and the final green status.
@@ -89,12 +92,11 @@ describe('reliability: fault matrix through the Node-RED runtime', function () {
     send(0, N, STREAMS);
     await allSettled(seen, N);
     assertDeliveredOnce(seen);
-    assert.ok(sawStatus(seen, /^retrying/), `statuses: ${JSON.stringify(seen.statuses)}`);
+    await showed(seen, /^retrying/);
     await finalStatus(seen, N + 1);
   }
 
-  // SKIPPED: needs FAST_ENGINE; see NEEDS_ENGINE_TIMING.
-  it.skip('bursts of 500 and 503: retried with back-off, nothing lost, nothing twice', async () => {
+  it('bursts of 500 and 503: retried with back-off, nothing lost, nothing twice', async () => {
     // A 5xx answer means the service stored nothing, so resending cannot duplicate.
     await survivesTransient([{ kind: 'status', status: 500, count: 3 }, { kind: 'status', status: 503, count: 3 }]);
     assert.equal(emulator.stats().byStatus[500], 3);
@@ -108,70 +110,65 @@ describe('reliability: fault matrix through the Node-RED runtime', function () {
     assert.equal(emulator.requests().filter((r) => r.status === 0).length, 2);
   });
 
-  // SKIPPED: needs FAST_ENGINE; see NEEDS_ENGINE_TIMING.
-  it.skip('requests that hang past requestTimeout: timed out, resent, nothing twice', async () => {
+  it('requests that hang past requestTimeout: timed out, resent, nothing twice', async () => {
     // A hanging request never reached the store, so the resend after the timeout is the only copy.
     await survivesTransient([{ kind: 'hang', count: 2 }]);
     assert.equal(emulator.requests().filter((r) => r.status === 0).length, 2);
   });
 
-  // SKIPPED: needs FAST_ENGINE; see NEEDS_ENGINE_TIMING.
-  it.skip('an answer slower than requestTimeout: the one batch stored by the server is the only duplicate', async () => {
-    const seen = await start();
-    // The server stores this request's events after the client gave up on it, and the client
-    // resends them: the design cannot tell, so exactly that batch is stored twice. It stays rare
-    // because requestTimeout (10 s by default) is far above a normal answer time.
-    emulator.injectFault({ kind: 'slow', delayMs: 900, count: 1 });
-    send(0, N, STREAMS);
-    await allSettled(seen, N);
-    assert.equal(seen.caught.length, 0);
-    assert.equal(seen.completed.length, N);
-    // The late copy arrives when the slow answer is finally written: wait until nothing more comes.
-    let accepted = -1;
-    for (let round = 0; round < 20 && emulator.stats().eventsAccepted !== accepted; round++) {
-      accepted = emulator.stats().eventsAccepted;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    const stored = perStream(emulator, BUCKET);
-    stored.delete('warm-up');
-    const all = [...stored.values()].flat();
-    const duplicated = all.filter((v, i) => all.indexOf(v) !== i).sort((a, b) => a - b);
-    // The slow request carried the first batch: messages 0 … k-1, with k at most batchSize.
-    assert.ok(duplicated.length >= 1 && duplicated.length <= 10, `${duplicated.length} duplicates`);
-    assert.deepEqual(duplicated, Array.from({ length: duplicated.length }, (_, i) => i));
-    assert.equal(all.length, N + duplicated.length);
-    // Without the late copies, every stream holds its events once, in order.
-    for (const [key, values] of stored) {
-      const firstSeen = values.filter((v, i) => values.indexOf(v) === i);
-      assert.deepEqual(firstSeen, expectedPerStream(N, STREAMS).get(key));
+  it('an answer lost after the service stored the events: exactly that batch is stored twice', async () => {
+    const proxy = await LostAnswerProxy.start(emulator.url);
+    try {
+      const seen = await start({ endpoint: proxy.apiUrl });
+      // The service stores this request's events, but its answer never reaches the client, which
+      // times out and resends them: the design cannot tell, so exactly that batch is stored twice.
+      // It stays rare because requestTimeout (10 s by default) is far above a normal answer time,
+      // so only an answer lost on the way (not a slow one) causes it.
+      proxy.lose = 1;
+      send(0, N, STREAMS);
+      await allSettled(seen, N);
+      assertNoneFailed(seen);
+      assert.equal(proxy.lost.length, 1);
+      const lostValues = (proxy.lost[0] as { value: number }[]).map((e) => e.value).sort((a, b) => a - b);
+      const stored = perStream(emulator, BUCKET);
+      stored.delete('warm-up');
+      const all = [...stored.values()].flat();
+      const duplicated = all.filter((v, i) => all.indexOf(v) !== i).sort((a, b) => a - b);
+      assert.ok(lostValues.length >= 1 && lostValues.length <= 10, `${lostValues.length} events in the lost request`);
+      assert.deepEqual(duplicated, lostValues, 'the duplicates are exactly the events of the lost answer');
+      assert.equal(all.length, N + lostValues.length);
+      // Without the copies, every stream holds its events once, in order.
+      const expected = expectedPerStream(N, STREAMS);
+      for (const [key, values] of stored) assert.deepEqual(values.filter((v, i) => values.indexOf(v) === i), expected.get(key));
+      assert.equal(helper.getNode(ACCOUNT_ID).engine.counters().delivered, N + 1, 'the engine counts each event delivered once');
+    } finally {
+      await helper.unload();
+      await proxy.close();
     }
   });
 
-  it('a 429 storm with Retry-After (the rate limit tripped for real): waited out, nothing lost, counted', async function () {
-    this.timeout(30_000);
+  it('a 429 storm with Retry-After (the rate limit tripped for real): waited out, nothing lost, counted', async () => {
     const seen = await start();
     // The account believes it may send 1000 requests per window; the service allows 2 per second.
     emulator.configure({ rateLimit: 2 });
     send(0, N, STREAMS);
-    // The engine's own window stays 10 s (NEEDS_ENGINE_TIMING), so this can take two windows.
-    await allSettled(seen, N, 25_000);
+    await allSettled(seen, N);
     assertDeliveredOnce(seen);
     const tooMany = emulator.stats().byStatus[429] ?? 0;
     assert.ok(tooMany > 0, 'the rate limit was hit');
     assert.equal(helper.getNode(ACCOUNT_ID).engine.counters().rateLimited, tooMany, 'every 429 counted');
-    assert.ok(sawStatus(seen, /^rate-limited/), `statuses: ${JSON.stringify(seen.statuses)}`);
+    await showed(seen, /^rate-limited/);
     await finalStatus(seen, N + 1);
   });
 
-  // SKIPPED: needs FAST_ENGINE; see NEEDS_ENGINE_TIMING.
-  it.skip('a 429 storm without Retry-After: waits a window each time, nothing lost', async () => {
+  it('a 429 storm without Retry-After: waits a window each time, nothing lost', async () => {
     const seen = await start();
     emulator.injectFault({ kind: 'status', status: 429, count: 3 });
     send(0, N, STREAMS);
     await allSettled(seen, N);
     assertDeliveredOnce(seen);
     assert.equal(helper.getNode(ACCOUNT_ID).engine.counters().rateLimited, 3);
-    assert.ok(sawStatus(seen, /^rate-limited/));
+    await showed(seen, /^rate-limited/);
     await finalStatus(seen, N + 1);
   });
 
@@ -213,18 +210,20 @@ describe('reliability: fault matrix through the Node-RED runtime', function () {
     const flow = streamFlow(emulator, { persist: 'file' });
     let seen = await loadStreamFlow(flow, WRONG_KEY);
     send(0, N, STREAMS);
-    await waitFor('the status "key rejected"', () => sawStatus(seen, /^key rejected/), { describe: () => JSON.stringify(seen.statuses) });
+    await showed(seen, /^key rejected/);
     assert.equal(seen.statuses.at(-1)?.fill, 'red');
     assert.equal(emulator.events().length, 0, 'nothing stored with the rejected key');
     const rejected = emulator.stats().byStatus[401];
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(emulator.stats().byStatus[401], rejected, 'sending stopped after the 401');
 
-    const errors = helper.getNode(ACCOUNT_ID).error.getCalls().map((call: { args: unknown[] }) => String(call.args[0]));
-    assert.equal(errors.filter((text: string) => /rejected/.test(text)).length, 1, `one error about the key: ${errors.join('; ')}`);
-    assert.ok(errors.every((text: string) => !text.includes(WRONG_KEY)), 'the key itself is not in the error');
-    // The held messages neither completed nor failed: their events wait for a usable key.
-    assert.equal(seen.completed.length + seen.caught.length, 0);
+    // One error, from the account, to the Catch nodes of its users; the held messages neither
+    // completed nor failed: their events wait for a usable key.
+    await waitFor('the error about the key', () => seen.caught.length > 0);
+    assert.deepEqual(seen.caught.map((m) => [m.topic, m.error.source.id]), [['key-rejected', ACCOUNT_ID]]);
+    assert.match(seen.caught[0].error.message, /access key …0000 rejected/);
+    assert.ok(!JSON.stringify(seen.caught[0]).includes(WRONG_KEY), 'the key itself is not in the error');
+    assert.equal(seen.completed.length, 0);
 
     await helper.setFlows(flow, 'full', { [ACCOUNT_ID]: { accessKey: SECRET_KEY } });
     seen = observe();
@@ -234,30 +233,33 @@ describe('reliability: fault matrix through the Node-RED runtime', function () {
   });
 
   /*
-   * SKIPPED, defect in nodes/initialstate-account.ts (the 'state' listener, `node.error(...)` for
-   * 'key-rejected'): the account node reports a rejected key with `node.error(text)` and no `msg`,
-   * and Node-RED only hands an error to Catch nodes (the config node's users' included) when a
-   * `msg` is given. So a flow cannot catch "access key rejected". Suggested fix: pass a msg, e.g.
-   * `node.error(text, { payload: text, topic: 'key-rejected' })`, as core config nodes do.
+   * SKIPPED, defect in src/engine/account-engine.ts: `createBucket()` feeds a 401 to `#learn()`,
+   * which sets `#keyRejected` and stops sending but never calls `#refreshState()`. The account node
+   * now names the default bucket with `createBucket()` before the first events, so when that request
+   * is the first to get the 401 the engine stays in state 'sending' with its events queued and no
+   * request in flight, and emits no 'state' event: no red status, no error for Catch nodes.
+   * (It depends on which request answers first: run alone, right after got is loaded, it passes.)
+   * Suggested fix: refresh the state in `#learn()` when it sets `#keyRejected` or `#quotaPaused`.
    */
-  it.skip('401: a Catch node on a user of the account hears, once, that the key was rejected', async () => {
+  it.skip('401 on a fresh account: its users turn red and a Catch node hears it once', async () => {
     emulator.configure({ accessKeys: [SECRET_KEY] });
     const seen = await loadStreamFlow(streamFlow(emulator), WRONG_KEY);
     send(0, 1, 1);
-    await waitFor('an error about the rejected key', () => seen.caught.length > 0);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor('an error about the rejected key', () => seen.caught.length > 0, {
+      describe: () => `state ${helper.getNode(ACCOUNT_ID).engine.state}, requests ${JSON.stringify(emulator.requests().map((r) => `${r.path} ${r.status}`))}`,
+    });
+    await showed(seen, /^key rejected/);
     assert.equal(seen.caught.length, 1);
     assert.match(seen.caught[0].error.message, /rejected/);
     assert.ok(!JSON.stringify(seen.caught[0]).includes(WRONG_KEY));
   });
 
-  // SKIPPED: needs FAST_ENGINE; see NEEDS_ENGINE_TIMING.
-  it.skip('402, then the quota lifted: paused, probed, resumed, every event delivered once', async () => {
+  it('402, then the quota lifted: paused, probed, resumed, every event delivered once', async () => {
     const seen = await start();
     // The warm-up used 1 event; the service refuses events once 15 were accepted.
     emulator.configure({ monthlyQuota: 15 });
     send(0, N, STREAMS);
-    await waitFor('the status "quota used up"', () => sawStatus(seen, /^quota used up/), { describe: () => JSON.stringify(seen.statuses) });
+    await showed(seen, /^quota used up/);
     assert.equal(seen.statuses.at(-1)?.fill, 'red');
     const probes = emulator.stats().byStatus[402];
     await waitFor('a probe', () => emulator.stats().byStatus[402] > probes);
