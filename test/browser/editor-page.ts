@@ -13,6 +13,7 @@ interface EditorWindow {
       filterNodes(filter: { type?: string; z?: string }): { id: string }[];
       node(id: string): { valid?: boolean; validationErrors?: string[] } | null;
       eachConfig(cb: (node: { id: string; type: string; name?: string }) => void): void;
+      eachNode(cb: (node: { id: string; type: string; name?: string }) => void): void;
     };
     workspaces: { active(): string };
   };
@@ -42,19 +43,22 @@ export function nodeIds(page: Page, type: string): Promise<string[]> {
   );
 }
 
-/** The id of the config node of `type` named `name`; throws when there is none. */
-export async function configNodeId(page: Page, type: string, name: string): Promise<string> {
+/** The id of the node (flow or config node, on any tab) of `type` named `name`; throws when there is none. */
+export async function nodeIdByName(page: Page, type: string, name: string): Promise<string> {
   const id = await page.evaluate(
     ([t, n]) => {
+      const { nodes } = (window as unknown as EditorWindow).RED;
       let found: string | undefined;
-      (window as unknown as EditorWindow).RED.nodes.eachConfig((node) => {
+      const match = (node: { id: string; type: string; name?: string }): void => {
         if (node.type === t && node.name === n) found = node.id;
-      });
+      };
+      nodes.eachNode(match);
+      nodes.eachConfig(match);
       return found;
     },
     [type, name],
   );
-  if (!id) throw new Error(`no ${type} config node named "${name}"`);
+  if (!id) throw new Error(`no ${type} node named "${name}"`);
   return id;
 }
 
@@ -87,10 +91,13 @@ export async function openEditDialog(page: Page, id: string): Promise<void> {
   await page.locator('#node-dialog-ok').waitFor({ state: 'visible' });
 }
 
-/** Types into a text input as a user does: key by key, so the editor's keyup validation runs. */
+/**
+ * Enters text into an input and fires `change`, as a user leaving the field does, so the editor's
+ * validation runs. (Typing key by key races the dialog's own focus of its first field.)
+ */
 export async function typeInto(input: Locator, text: string): Promise<void> {
-  await input.fill('');
-  await input.pressSequentially(text);
+  await input.fill(text);
+  await input.dispatchEvent('change');
 }
 
 /** Sets a TypedInput (`#node-input-<field>`) to a type and, for value types, a value, by clicking as a user does. */

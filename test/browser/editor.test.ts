@@ -9,7 +9,8 @@ import type { Locator, Page } from 'playwright-core';
 import { startEmulator } from '../../src/emulator';
 import type { Emulator } from '../../src/emulator/types';
 import { launchBrowser, type LaunchedBrowser } from '../support/browser';
-import { configNodeId, deploy, dragIn, flowNode, invalidMarks, nodeIds, openEditDialog, openEditor, paletteNode, saveScreenshot, setTypedInput, typeInto, wire } from './editor-page';
+import { deploy, dragIn, flowNode, invalidMarks, nodeIds, openEditDialog, openEditor, paletteNode, nodeIdByName, saveScreenshot, setTypedInput, typeInto, wire } from './editor-page';
+import { waitFor } from '../support/reliability-poll';
 import { RedProcess } from '../support/reliability-red-process';
 import { prepareUserDir } from './user-dir';
 
@@ -120,6 +121,58 @@ describe('editor: the Initial State nodes as a user meets them (browser)', funct
     }
   });
 
+  it('imports the demo flow from Import → Examples; pointed at the emulator, it charts live on the dashboard', async () => {
+    await page.keyboard.press('Control+i');
+    await page.locator('#red-ui-clipboard-dialog-import-tabs').getByText('Examples', { exact: true }).click();
+    const tree = page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label-text');
+    await tree.getByText('node-red-contrib-initial-state', { exact: true }).click();
+    await tree.getByText('01-system-metrics-dashboard', { exact: true }).click();
+    const importButton = page.locator('#red-ui-clipboard-dialog-ok');
+    await importButton.click();
+    await importButton.waitFor({ state: 'hidden' });
+    await page.locator('.red-ui-tab', { hasText: 'System metrics' }).click();
+    const stream = await nodeIdByName(page, 'initialstate-stream', 'system metrics');
+    const inject = await nodeIdByName(page, 'inject', 'every 5 s');
+    await flowNode(page, stream).waitFor();
+
+    // The example ships with the real endpoint and no key: the user points it at the emulator.
+    await openEditDialog(page, stream);
+    await page.locator('#node-input-btn-account-edit').click();
+    await page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
+    await typeInto(page.locator('#node-config-input-accessKey'), ACCESS_KEY);
+    await typeInto(page.locator('#node-config-input-endpoint'), emulator.apiUrl);
+    await page.locator('#node-config-dialog-ok').click();
+    await page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+    await deploy(page);
+
+    // A few more readings than the 5 s timer gives, so the charts have a line to draw.
+    const metrics = (): number => emulator.events({ bucketKey: 'system-metrics' }).length;
+    for (let readings = 1; readings <= 4; readings++) {
+      await flowNode(page, inject).locator('.red-ui-flow-node-button').click();
+      await waitFor(`reading ${readings} at the emulator`, () => metrics() >= readings * 3, { describe: () => `${metrics()} events` });
+    }
+    assert.deepEqual([...new Set(emulator.events({ bucketKey: 'system-metrics' }).map((e) => e.key))].sort(), ['cpu_load', 'free_memory_mb', 'uptime_h']);
+    // The deploy and inject notifications fade by themselves; the screenshot shows the flow without them.
+    await page.waitForFunction(() => !document.querySelector('.red-ui-notification'));
+    await page.locator('#red-ui-workspace-chart').evaluate((chart) => chart.scrollTo(0, 0));
+    await flowNode(page, stream).locator('.red-ui-flow-node-status-label', { hasText: /^\d+ sent$/ }).waitFor();
+    await saveScreenshot(page, 'editor-demo-flow');
+
+    const dashboard = await browser.newPage();
+    try {
+      await dashboard.goto(emulator.url);
+      await dashboard.locator('[data-bucket="system-metrics"] .bucket-name', { hasText: 'System metrics' }).waitFor();
+      for (const key of ['cpu_load', 'free_memory_mb', 'uptime_h']) {
+        await dashboard.locator(`[data-bucket="system-metrics"][data-stream="${key}"] .chart canvas`).waitFor();
+      }
+      await saveScreenshot(dashboard, 'dashboard-demo-flow', dashboard.locator('[data-bucket="system-metrics"]').first());
+    } finally {
+      await dashboard.close();
+    }
+  });
+
   it('marks invalid settings before deploy: an empty access key, batch size 0, a bucket key with ":"', async () => {
     const stream = await dragIn(page, 'initialstate-stream', 420, 260);
     await openEditDialog(page, stream);
@@ -134,7 +187,7 @@ describe('editor: the Initial State nodes as a user meets them (browser)', funct
     await assertInputError(page.locator('#node-config-input-endpoint'), false, 'the emulator endpoint');
     await page.locator('#node-config-dialog-ok').click();
     await page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
-    const account = await configNodeId(page, 'initialstate-account', 'Invalid account');
+    const account = await nodeIdByName(page, 'initialstate-account', 'Invalid account');
     // Node-RED 4 validates credentials only in the dialog (above), so the model names the batch size.
     const accountMarks = await invalidMarks(page, account);
     assert.equal(accountMarks.valid, false);
@@ -175,6 +228,7 @@ describe('editor: the Initial State nodes as a user meets them (browser)', funct
       assert.ok(sections.some((text) => text.includes(section)), `help sections: ${sections.join(', ')}`);
     }
   });
+
 });
 
 /** Asserts whether an input (or a TypedInput's container) carries the editor's `input-error` class. */
