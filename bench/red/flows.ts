@@ -18,6 +18,8 @@ export interface BenchAccount {
   flushInterval: number;
   /** Events the queue holds at most. */
   maxQueue: number;
+  /** The emulator's rate-limit window in ms (a hidden account setting). Default 10 000. */
+  windowMs?: number;
 }
 
 /** The tab and an `initialstate-account` config node with id `id`. */
@@ -42,6 +44,7 @@ export function accountNodes(id: string, account: BenchAccount): FlowNode[] {
       transport: 'json',
       // The bench reads its figures before the flows stop; nothing waits on a drain.
       closeTimeout: 0,
+      ...(account.windowMs === undefined ? {} : { windowMs: account.windowMs }),
     },
   ];
 }

@@ -7,7 +7,6 @@ import type { Counters } from '../../src/engine/types';
 import type { Feeder, Sink } from '../red/bench-node-types';
 import { accountEngine, accountNodes, flowNode, streamNode } from '../red/flows';
 import { startNodeRed } from '../red/runtime';
-import { useWindowMs } from '../red/window-shim';
 
 /** What the parent asks for. */
 export interface RedStreamInput {
@@ -16,7 +15,7 @@ export interface RedStreamInput {
   bucketKey: string;
   /** Requests per window. */
   rateLimit: number;
-  /** The emulator's window; other than 10 000 it is given to the engine (see `window-shim.ts`). */
+  /** The emulator's window in ms, given to the account node. */
   windowMs: number;
   flushInterval: number;
   count: number;
@@ -49,10 +48,9 @@ const ACCOUNT = 'acc';
 const SHOWN_ERRORS = 5;
 
 export async function redStream(input: RedStreamInput): Promise<RedStreamOutput> {
-  if (input.windowMs !== 10_000) useWindowMs(input.windowMs);
   const red = await startNodeRed(
     [
-      ...accountNodes(ACCOUNT, { endpoint: input.endpoint, bucketKey: input.bucketKey, rateLimit: input.rateLimit, flushInterval: input.flushInterval, maxQueue: Math.max(100_000, input.count) }),
+      ...accountNodes(ACCOUNT, { endpoint: input.endpoint, bucketKey: input.bucketKey, rateLimit: input.rateLimit, flushInterval: input.flushInterval, maxQueue: Math.max(100_000, input.count), windowMs: input.windowMs }),
       flowNode('feed', 'bench-feeder', ['stream']),
       streamNode('stream', ACCOUNT, 1, ['sink']),
       flowNode('catch', 'catch', ['sink'], { scope: ['stream'], uncaught: false }),
