@@ -54,6 +54,15 @@ describe('nodes/initialstate-account', function () {
     assert.match((await caught).error.message, /batchSize/);
   });
 
+  it('warns when the endpoint is plain http and not on this machine', async () => {
+    // No bucket name, so nothing is created at start: no request leaves the machine.
+    await helper.load(OUR_NODES, [accountConfig(api.emulator, { endpoint: 'http://example.invalid/api', bucketName: '' })], credentials());
+    const account = helper.getNode(ACCOUNT);
+    await waitFor('a warning', () => account.warn.called);
+    assert.match(String(account.warn.firstCall.args[0]), /plain http/);
+    assert.ok(!String(account.warn.firstCall.args[0]).includes(ACCESS_KEY));
+  });
+
   it('refuses an empty access key without crashing', async () => {
     await helper.load(OUR_NODES, [accountConfig(api.emulator)], credentials(ACCOUNT, ''));
     assert.match(String(helper.getNode(ACCOUNT).error.firstCall?.args[0]), /accessKey/);

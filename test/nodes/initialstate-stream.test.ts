@@ -123,6 +123,15 @@ describe('nodes/initialstate-stream', function () {
     assert.deepEqual(stored(), []);
   });
 
+  it('gives Catch the events the full queue refused, after delivering the rest; the account warns too', async () => {
+    await load({}, { maxQueue: 1, overflow: 'refuse-newest' });
+    const caught = nextMessage('caught');
+    helper.getNode('stream').receive({ payload: { a: 1, b: 2 } });
+    assert.match((await caught).error.message, /1 event dropped because the queue was full \(key "b": .*maxQueue 1/);
+    assert.deepEqual(stored(), [{ key: 'a', value: 1 }]);
+    assert.match(String(helper.getNode('acc').warn.firstCall?.args[0]), /queue was full/);
+  });
+
   it('sends the message on after delivery with msg.initialstate when it has an output', async () => {
     await load({ outputs: 1, wires: [['out']] });
     const out = nextMessage('out');
