@@ -68,6 +68,24 @@ describe('reliability: crash and restart with persist file', function () {
     assert.ok(stored.length === 100 || (stored.length === 101 && stored[100] === 100), `unexpected extra events: ${stored.slice(100).join(',')}`);
   });
 
+  it('SIGKILL with batches in flight (requests hanging): the restart delivers every accepted event once, in order', async () => {
+    acceptAnyKey();
+    const red = redFor('crash-in-flight');
+    await red.start();
+    // One event through first, so the bucket exists and the hanging requests carry events.
+    assert.equal(await feed(red, -1), true);
+    await settledNumbers(emulator, 'crash-in-flight', 1, 50);
+    emulator.injectFault({ kind: 'hang', durationMs: 60_000 });
+    assert.deepEqual(await feedAll(red, 100), range(0, 100));
+    await waitFor('a hanging request', () => emulator.requests().some((r) => r.status === 0));
+    await red.stop('SIGKILL');
+
+    // A hanging request stored nothing, so nothing of the 100 can be there twice.
+    emulator.clearFaults();
+    await red.start();
+    assert.deepEqual(await settledNumbers(emulator, 'crash-in-flight', 101), [-1, ...range(0, 100)]);
+  });
+
   it('SIGINT with a backlog: the close spools it, the restart delivers it once, in order', async () => {
     const red = redFor('crash-sigint');
     await red.start();
