@@ -54,8 +54,9 @@ export = function (RED: NodeAPI): void {
           // With a msg, the error reaches the Catch nodes of every user (a bare error is only logged).
           const text = `access key ${key} rejected by ${options.endpoint}: ${detail}`;
           node.error(text, { topic: 'key-rejected', payload: text });
+        } else if (state === 'quota-exceeded') {
+          node.warn(`monthly quota used up for access key ${key}: ${detail}`);
         }
-        else if (state === 'quota-exceeded') node.warn(`monthly quota used up for access key ${key}: ${detail}`);
         changed();
       });
       engine.on('dropped', (failed: FailedEvent[]) => {

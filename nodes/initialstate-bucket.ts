@@ -2,7 +2,7 @@
  * `initialstate-bucket`: creates a bucket (or finds it already there) and outputs
  * `msg.payload = {bucketKey, bucketName, created}`.
  */
-import type { Node, NodeAPI, NodeStatus } from 'node-red';
+import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from 'node-red';
 import type { BucketResult } from '../src/engine/types';
 import { describeProblem, validateBucketKey, validateBucketName } from '../src/mapping';
 import type { AccountView } from './lib/account-node';
@@ -22,6 +22,14 @@ interface BucketNodeDef extends AccountUserDef {
   bucketNameType: string;
 }
 
+/** Status text for each `BucketError` code; errors without a code are bad input. */
+const FAILED: Record<string, string> = {
+  'key-rejected': 'key rejected',
+  'quota-exceeded': 'quota used up',
+  http: 'not created',
+  closed: 'closed',
+};
+
 export = function (RED: NodeAPI): void {
   function InitialStateBucketNode(this: Node, config: BucketNodeDef): void {
     RED.nodes.createNode(this, config);
@@ -32,7 +40,7 @@ export = function (RED: NodeAPI): void {
       return account.fill === 'red' || account.fill === 'yellow' ? account : last;
     });
 
-    async function create(msg: import('node-red').NodeMessageInFlow): Promise<BucketResult> {
+    async function create(msg: NodeMessageInFlow): Promise<BucketResult> {
       const { account, engine } = link.engine();
       const bucketKey = await evaluateOr(RED, node, config.bucketKey, config.bucketKeyType, msg, account.bucketKey);
       const bucketName = await evaluateOr(RED, node, config.bucketName, config.bucketNameType, msg, account.bucketName || undefined);
@@ -51,7 +59,7 @@ export = function (RED: NodeAPI): void {
           done();
         },
         (err: Error & { code?: string }) => {
-          last = { fill: 'red', shape: 'ring', text: (err.code ?? 'invalid').replace('-', ' ') };
+          last = { fill: 'red', shape: 'ring', text: FAILED[err.code ?? ''] ?? 'invalid' };
           link.refresh();
           done(err);
         },

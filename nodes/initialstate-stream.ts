@@ -2,7 +2,7 @@
  * `initialstate-stream`: turns `msg.payload` into events and streams them into a bucket through
  * the account's shared engine. The message is done when the API has accepted every event.
  */
-import type { NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
+import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
 import type { DeliveryResult } from '../src/engine/types';
 import { describeProblem, describeProblems, describeWarnings, mapPayload, validateBucketKey } from '../src/mapping';
 import type { Problem } from '../src/mapping/types';
@@ -33,7 +33,7 @@ interface StreamNodeDef extends AccountUserDef {
 }
 
 export = function (RED: NodeAPI): void {
-  function InitialStateStreamNode(this: import('node-red').Node, config: StreamNodeDef): void {
+  function InitialStateStreamNode(this: Node, config: StreamNodeDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const counts = { queued: 0, delivered: 0 };
@@ -82,7 +82,7 @@ export = function (RED: NodeAPI): void {
               attempts: result.attempts,
               latencyMs: result.latencyMs,
             };
-            (msg as NodeMessage).initialstate = outcome;
+            msg.initialstate = outcome;
             send(msg);
           }
           const errors = [problems.length ? describeProblems(problems) : '', result.failed.length ? describeFailed(result.failed) : ''].filter(Boolean);

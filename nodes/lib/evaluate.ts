@@ -21,7 +21,7 @@ export function isBlank(value: unknown): value is undefined | null | '' {
  * Evaluates a TypedInput property that may be left empty, falling back to `fallback` when the
  * property is not set or evaluates to nothing (`undefined`, `null`, `''`).
  */
-export async function evaluateOr<T>(RED: NodeAPI, node: Node, value: string, type: string, msg: NodeMessage, fallback: T): Promise<unknown> {
+export async function evaluateOr(RED: NodeAPI, node: Node, value: string | undefined, type: string, msg: NodeMessage, fallback: unknown): Promise<unknown> {
   if (value === '' || value === undefined) return fallback;
   const result = await evaluateProperty(RED, node, value, type, msg);
   return isBlank(result) ? fallback : result;

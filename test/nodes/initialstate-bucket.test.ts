@@ -75,7 +75,7 @@ describe('nodes/initialstate-bucket', function () {
     helper.getNode('bucket').receive({ bucketKey: 'b' });
     const msg = await caught;
     assert.match(msg.error.message, /reject|401|access key/i);
-    await waitFor('red status', () => helper.getNode('bucket').status.getCalls().some((c) => c.args[0]?.fill === 'red'));
+    await waitFor('status "key rejected"', () => helper.getNode('bucket').status.getCalls().some((c) => c.args[0]?.fill === 'red' && c.args[0]?.text === 'key rejected'));
   });
 
   it('gives Catch a used-up quota (402)', async () => {
@@ -84,5 +84,6 @@ describe('nodes/initialstate-bucket', function () {
     const caught = nextMessage('caught');
     helper.getNode('bucket').receive({ bucketKey: 'b' });
     assert.match((await caught).error.message, /quota|402/i);
+    await waitFor('status "quota used up"', () => helper.getNode('bucket').status.getCalls().some((c) => c.args[0]?.text === 'quota used up'));
   });
 });
