@@ -14,8 +14,6 @@ export interface AccountUserDef extends NodeDef {
 
 /** What a flow node gets from {@link joinAccount}. */
 export interface AccountLink {
-  /** The account config node, or `undefined` when none is configured. */
-  readonly account: AccountNode | undefined;
   /** The account and its engine; throws a clear error when there is no usable account. */
   engine(): { account: AccountNode; engine: AccountEngine };
   /** Asks for a status update (throttled; ignored after close). */
@@ -59,7 +57,6 @@ export function joinAccount(RED: NodeAPI, node: Node, config: AccountUserDef, st
   if (account) account.register(user);
   else refresh();
   return {
-    account,
     engine() {
       if (!account) throw new Error('no Initial State account is configured: set "account" on this node');
       if (!account.engine) throw new Error(account.view().configError ?? 'the Initial State account is not available');

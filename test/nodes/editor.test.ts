@@ -5,7 +5,7 @@ import * as vm from 'node:vm';
 import { examplesDir } from '../support/flows';
 
 type Validate = ((this: Record<string, unknown>, v: unknown, opt?: object) => unknown) & { length: number };
-type Definition = Record<string, any> & { defaults: Record<string, { value: unknown; validate?: Validate }> };
+type Definition = Record<string, any> & { defaults: Record<string, { value: unknown; type?: string; validate?: Validate }> };
 
 const NODES = path.join(examplesDir(), '..', 'nodes');
 const TYPES = ['initialstate-account', 'initialstate-bucket', 'initialstate-stream'] as const;
