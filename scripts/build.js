@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 // Builds what Node-RED loads: tsc output plus the editor files, locales and icons beside
 // the node .js files, and the emulator's static assets beside its .js.
-// Usage: node scripts/build.js [outDir]   (default dist; helpers may build into a private dir)
+// Usage: node scripts/build.js [--ship] [outDir]   (default dist)
+//   --ship  only what the package ships (src/, nodes/): what `prepare` builds on `npm install`,
+//           so a type error in a test or the bench never breaks an install from git.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const out = path.resolve(root, process.argv[2] || 'dist');
+const args = process.argv.slice(2);
+const ship = args.includes('--ship');
+const out = path.resolve(root, args.find((a) => !a.startsWith('--')) || 'dist');
+const tsconfig = path.join(root, ship ? 'tsconfig.build.json' : 'tsconfig.json');
 
 fs.rmSync(out, { recursive: true, force: true });
 let failed = false;
 try {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', out], {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig, '--outDir', out], {
     stdio: 'inherit',
     cwd: root,
   });

@@ -16,7 +16,7 @@ const editorPort = Number(process.env.PORT || 1880);
 
 function ensureBuilt() {
   if (!fs.existsSync(path.join(root, 'dist', 'nodes', 'initialstate-stream.js'))) {
-    require('node:child_process').execFileSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit' });
+    require('node:child_process').execFileSync(process.execPath, [path.join(__dirname, 'build.js'), '--ship'], { stdio: 'inherit' });
   }
 }
 
@@ -46,6 +46,8 @@ function prepareUserDir(apiUrl) {
     // The demo's only credential is the emulator's made-up key, so it is kept unencrypted.
     credentialSecret: false,
     editorTheme: { tours: false, palette: {} },
+    // The demo runs offline: no update check, and no consent prompt covering the editor.
+    telemetry: { enabled: false },
     logging: { console: { level: 'info', metrics: false, audit: false } },
   }, null, 2)};\n`);
 
