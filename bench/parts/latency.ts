@@ -35,10 +35,13 @@ export const runLatency: Part = async (options, progress) => {
       const limited = emulator.stats().byStatus[429] ?? 0;
       details[`flush-${flushInterval}`] = { ...out, status429: limited };
       const target = { op: '<=' as const, value: flushInterval + ALLOWANCE_MS };
-      const how = `${out.delivered} of ${count} messages delivered, ${limited} 429s; ${RATE_LIMIT} requests per 10 s allowed`;
+      // The first message also waits for what happens once: the HTTP client loads, the bucket is created, the connection opens.
+      const [first, ...rest] = out.latenciesMs;
+      const latencies = rest.filter((ms): ms is number => ms !== null);
+      const how = `${out.delivered} of ${count} messages delivered, ${limited} 429s; ${RATE_LIMIT} requests per 10 s allowed; the first message (${first === null ? 'not delivered' : `${Math.round(first ?? NaN)} ms`}) is left out: it alone pays for loading the HTTP client, creating the bucket and opening the connection`;
       figures.push(
-        { part: 'latency', name: `median, flushInterval ${flushInterval} ms`, value: Math.round(median(out.latenciesMs)), unit: 'ms', target, note: how },
-        { part: 'latency', name: `p99, flushInterval ${flushInterval} ms`, value: Math.round(percentile(out.latenciesMs, 99)), unit: 'ms', target },
+        { part: 'latency', name: `median, flushInterval ${flushInterval} ms`, value: Math.round(median(latencies)), unit: 'ms', target, note: how },
+        { part: 'latency', name: `p99, flushInterval ${flushInterval} ms`, value: Math.round(percentile(latencies, 99)), unit: 'ms', target },
       );
     }
     return { figures, details };

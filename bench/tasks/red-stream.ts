@@ -33,8 +33,8 @@ export interface RedStreamOutput {
   delivered: number;
   /** Messages that reached the Catch node. */
   failed: number;
-  /** For each delivered message, ms from its sending to its coming out, in order of coming out. */
-  latenciesMs: number[];
+  /** For each message by its number, ms from its sending to its coming out; null when it failed or never came. */
+  latenciesMs: (number | null)[];
   /** The first few error texts. */
   errors: string[];
   /** The account engine's counters at the end. */
@@ -59,7 +59,7 @@ export async function redStream(input: RedStreamInput): Promise<RedStreamOutput>
     { [ACCOUNT]: { accessKey: input.accessKey } },
   );
   const sink = red.node<Sink>('sink');
-  const out: Omit<RedStreamOutput, 'spanMs' | 'counters'> = { delivered: 0, failed: 0, latenciesMs: [], errors: [] };
+  const out: Omit<RedStreamOutput, 'spanMs' | 'counters'> = { delivered: 0, failed: 0, latenciesMs: new Array<number | null>(input.count).fill(null), errors: [] };
   const start = performance.now();
   let last = start;
   const finished = new Promise<void>((resolve) => {
@@ -72,7 +72,7 @@ export async function redStream(input: RedStreamInput): Promise<RedStreamOutput>
         if (out.errors.length < SHOWN_ERRORS) out.errors.push(String(msg.error.message));
       } else {
         out.delivered++;
-        out.latenciesMs.push(last - msg.benchSentAt);
+        out.latenciesMs[msg.payload as number] = last - msg.benchSentAt;
       }
       if (out.delivered + out.failed >= input.count) {
         clearTimeout(deadline);

@@ -38,6 +38,7 @@ describe('bench child tasks (real child processes, loopback emulator)', function
     assert.equal(out.delivered, 20);
     assert.equal(out.failed, 0);
     assert.equal(out.latenciesMs.length, 20);
+    assert.ok(out.latenciesMs.every((ms) => typeof ms === 'number' && ms >= 0), 'every message has its latency');
     assert.equal(out.counters.delivered, 20);
     assert.deepEqual(checkDelivery(emulator.events({ accessKey }), 'red', 20), { missing: 0, duplicated: 0 });
   });
