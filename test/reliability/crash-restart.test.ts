@@ -10,12 +10,11 @@ import path from 'node:path';
 import { startEmulator } from '../../src/emulator';
 import type { Emulator } from '../../src/emulator/types';
 import { feed, feedAll, settledNumbers } from '../support/reliability-feed';
-import { OTHER_KEY, SECRET_KEY, accountNode, feedFlow } from '../support/reliability-flows';
+import { OTHER_KEY, SECRET_KEY, WRONG_KEY, accountNode, feedFlow } from '../support/reliability-flows';
 import { waitFor } from '../support/reliability-poll';
 import { RedProcess } from '../support/reliability-red-process';
 
 const ACCOUNT = 'rel-account';
-const WRONG_KEY = 'ist_WrongKeyWrongKeyWrongKey00000000';
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('reliability: crash and restart with persist file', function () {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { startEmulator } from '../../src/emulator';
 import type { Emulator, Fault } from '../../src/emulator/types';
 import { helper } from '../support/flows';
-import { SECRET_KEY } from '../support/reliability-flows';
+import { SECRET_KEY, WRONG_KEY } from '../support/reliability-flows';
 import { LostAnswerProxy } from '../support/reliability-lost-answer-proxy';
 import { waitFor } from '../support/reliability-poll';
 import {
@@ -21,7 +21,6 @@ import {
 const N = 40;
 const STREAMS = 4;
 const BUCKET = 'reliability';
-const WRONG_KEY = 'ist_WrongKeyWrongKeyWrongKey00000000';
 
 
 describe('reliability: fault matrix through the Node-RED runtime', function () {
@@ -192,6 +191,7 @@ describe('reliability: fault matrix through the Node-RED runtime', function () {
       node.receive({ topic: `s${n % STREAMS}`, payload: bad.has(n) ? 'x'.repeat(2001) : n });
     }
     await allSettled(seen, N);
+    assert.equal(emulator.stats().byStatus[400], 1, 'the refused request was answered 400 once');
     assert.equal(seen.caught.length, bad.size, 'one error per bad message');
     for (const msg of seen.caught) assert.match(msg.error.message, /value.*2000/, msg.error.message);
     assert.deepEqual(seen.caught.map((m) => m.payload.length), [2001, 2001, 2001]);

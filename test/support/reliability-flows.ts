@@ -4,6 +4,8 @@ import type { FlowNode } from './reliability-red-process';
 export const SECRET_KEY = 'ist_R3l1ab1l1tyS3cr3tAcc3ssK3y000042';
 /** A second well-formed key: the one the emulator accepts when {@link SECRET_KEY} must be rejected. */
 export const OTHER_KEY = 'ist_0therKey0therKey0therKey00000001';
+/** A well-formed key the emulator is set to refuse: the mistake a user corrects by redeploying. */
+export const WRONG_KEY = 'ist_WrongKeyWrongKeyWrongKey00000000';
 
 /** The tab every reliability flow lives on (Catch and Status nodes need one). */
 export const TAB = 'rel-tab';

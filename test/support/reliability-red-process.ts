@@ -28,6 +28,7 @@ export type FlowNode = Record<string, unknown> & { id: string; type: string };
  * assertions. The user directory survives `stop()`, so `start()` again is a restart on it.
  */
 export class RedProcess {
+  /** The temporary user directory (flows, credentials, spool files); removed by {@link RedProcess.dispose}. */
   readonly userDir: string;
   #child: ChildProcess | undefined;
   #output = '';
@@ -52,6 +53,7 @@ export class RedProcess {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+  /** True while the Node-RED process runs. */
   get running(): boolean {
     return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
   }

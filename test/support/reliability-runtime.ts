@@ -9,7 +9,9 @@ import { SECRET_KEY, TAB, accountNode, flowNode, streamNode } from './reliabilit
 import { waitFor } from './reliability-poll';
 import type { FlowNode } from './reliability-red-process';
 
+/** Id of the account config node in {@link streamFlow}. */
 export const ACCOUNT_ID = 'rel-acc';
+/** Id of the stream node in {@link streamFlow}. */
 export const STREAM_ID = 'stream';
 
 /** What the runtime around a stream node saw. */
