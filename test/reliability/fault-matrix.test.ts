@@ -22,7 +22,6 @@ const N = 40;
 const STREAMS = 4;
 const BUCKET = 'reliability';
 
-
 describe('reliability: fault matrix through the Node-RED runtime', function () {
   this.timeout(20_000);
   let emulator: Emulator;
@@ -44,8 +43,8 @@ describe('reliability: fault matrix through the Node-RED runtime', function () {
    * Loads the flow and delivers one warm-up message, so the bucket exists and the faults injected
    * next hit `POST /events` requests rather than the bucket creation.
    */
-  async function start(account: Record<string, unknown> = {}, accessKey = SECRET_KEY): Promise<Observed> {
-    const seen = await loadStreamFlow(streamFlow(emulator, account), accessKey);
+  async function start(account: Record<string, unknown> = {}): Promise<Observed> {
+    const seen = await loadStreamFlow(streamFlow(emulator, account));
     helper.getNode(STREAM_ID).receive({ topic: 'warm-up', payload: 0 });
     await allSettled(seen, 1);
     assert.equal(seen.completed.length, 1, 'the warm-up message was delivered');
