@@ -630,9 +630,12 @@ export class AccountEngine extends EventEmitter {
     } else if (kind === 'key-rejected') {
       this.#keyRejected = true;
       this.#stopSending();
+      // Announce at once: an explicit createBucket() answer has no #afterAnswer() to do it.
+      this.#refreshState('access key rejected');
     } else if (kind === 'quota-exceeded') {
       this.#quotaPaused = true;
       this.#probeAt = this.#now() + this.options.quotaProbeInterval;
+      this.#refreshState('monthly event quota used up');
     } else if ((kind === 'not-found' || kind === 'client-error') && message !== this.#warned) {
       // A setup mistake rather than a passing fault: say so once, not on every retry.
       this.#warned = message;
