@@ -10,8 +10,8 @@ import { startEmulator } from '../../src/emulator';
 import type { Emulator } from '../../src/emulator/types';
 import { launchBrowser, type LaunchedBrowser } from '../support/browser';
 import { deploy, dragIn, flowNode, invalidMarks, nodeIds, openEditDialog, openEditor, paletteNode, nodeIdByName, saveScreenshot, setTypedInput, typeInto, wire } from './editor-page';
-import { waitFor } from '../support/reliability-poll';
-import { RedProcess } from '../support/reliability-red-process';
+import { waitFor } from '../support/poll';
+import { RedProcess } from '../support/red-process';
 import { prepareUserDir } from './user-dir';
 
 const ACCESS_KEY = 'ist_editorTestKey000000000000000000';

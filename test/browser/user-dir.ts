@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_ROOT, type RedProcess } from '../support/reliability-red-process';
+import { PACKAGE_ROOT, type RedProcess } from '../support/red-process';
 
 /**
  * Makes `red`'s user directory what a user has after installing the package and answering

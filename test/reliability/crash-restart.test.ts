@@ -11,8 +11,8 @@ import { startEmulator } from '../../src/emulator';
 import type { Emulator } from '../../src/emulator/types';
 import { feed, feedAll, settledNumbers } from '../support/reliability-feed';
 import { OTHER_KEY, SECRET_KEY, WRONG_KEY, accountNode, feedFlow } from '../support/reliability-flows';
-import { waitFor } from '../support/reliability-poll';
-import { RedProcess } from '../support/reliability-red-process';
+import { waitFor } from '../support/poll';
+import { RedProcess } from '../support/red-process';
 
 const ACCOUNT = 'rel-account';
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);

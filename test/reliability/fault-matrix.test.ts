@@ -13,7 +13,7 @@ import type { Emulator, Fault } from '../../src/emulator/types';
 import { helper } from '../support/flows';
 import { SECRET_KEY, WRONG_KEY } from '../support/reliability-flows';
 import { LostAnswerProxy } from '../support/reliability-lost-answer-proxy';
-import { waitFor } from '../support/reliability-poll';
+import { waitFor } from '../support/poll';
 import {
   ACCOUNT_ID, STREAM_ID, allSettled, expectedPerStream, loadStreamFlow, observe, perStream, send, streamFlow, type Observed,
 } from '../support/reliability-runtime';

@@ -9,7 +9,7 @@ import type { Emulator } from '../../src/emulator/types';
 import { AccountEngine } from '../../src/engine';
 import type { DeliveryResult, FailedEvent, OverflowPolicy } from '../../src/engine/types';
 import { FAST_ENGINE, SECRET_KEY } from '../support/reliability-flows';
-import { freePort, waitFor } from '../support/reliability-poll';
+import { freePort, waitFor } from '../support/poll';
 
 const SENT = 3000;
 const MAX_QUEUE = 500;

@@ -9,8 +9,8 @@ import type { Emulator } from '../../src/emulator/types';
 import { helper } from '../support/flows';
 import { feed } from '../support/reliability-feed';
 import { OTHER_KEY, SECRET_KEY, TAB, accountNode, flowNode, streamNode } from '../support/reliability-flows';
-import { waitFor } from '../support/reliability-poll';
-import { RedProcess, type FlowNode } from '../support/reliability-red-process';
+import { waitFor } from '../support/poll';
+import { RedProcess, type FlowNode } from '../support/red-process';
 import { ACCOUNT_ID, STREAM_ID, allSettled, loadStreamFlow, send, streamFlow } from '../support/reliability-runtime';
 
 const ACCOUNT = 'rel-account';

@@ -1,6 +1,6 @@
 import type { Emulator, StoredEvent } from '../../src/emulator/types';
-import type { RedProcess } from './reliability-red-process';
-import { waitFor } from './reliability-poll';
+import type { RedProcess } from './red-process';
+import { waitFor } from './poll';
 
 /** Posts `{value: n}` to the flow's `/feed` endpoint; true when Node-RED answered 200 (the event was accepted). */
 export async function feed(red: RedProcess, n: number): Promise<boolean> {

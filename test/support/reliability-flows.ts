@@ -1,4 +1,4 @@
-import type { FlowNode } from './reliability-red-process';
+import type { FlowNode } from './red-process';
 
 /** The access key the reliability tests use: distinctive, so a search for leaks cannot miss it. */
 export const SECRET_KEY = 'ist_R3l1ab1l1tyS3cr3tAcc3ssK3y000042';

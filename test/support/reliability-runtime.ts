@@ -6,8 +6,8 @@
 import type { Emulator } from '../../src/emulator/types';
 import { OUR_NODES, helper } from './flows';
 import { SECRET_KEY, TAB, accountNode, flowNode, streamNode } from './reliability-flows';
-import { waitFor } from './reliability-poll';
-import type { FlowNode } from './reliability-red-process';
+import { waitFor } from './poll';
+import type { FlowNode } from './red-process';
 
 /** Id of the account config node in {@link streamFlow}. */
 export const ACCOUNT_ID = 'rel-acc';

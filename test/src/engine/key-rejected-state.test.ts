@@ -10,7 +10,7 @@ import type { Emulator } from '../../../src/emulator/types';
 import { AccountEngine } from '../../../src/engine';
 import type { AccountState } from '../../../src/engine/types';
 import { FAST_ENGINE, OTHER_KEY, SECRET_KEY } from '../../support/reliability-flows';
-import { waitFor } from '../../support/reliability-poll';
+import { waitFor } from '../../support/poll';
 
 function assertKeyRejected(created: Promise<unknown>): Promise<void> {
   return assert.rejects(created, (err: Error & { code?: string }) => err.code === 'key-rejected');

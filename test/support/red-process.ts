@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NODE_RED_CLI } from './node-red-path';
-import { freePort, waitFor } from './reliability-poll';
+import { freePort, waitFor } from './poll';
 
 /** The compiled tree these tests run from (`dist` or a private build folder): holds nodes/ and src/. */
 export const BUILD_ROOT = path.resolve(__dirname, '..', '..');
