@@ -52,7 +52,7 @@ export = function (RED: NodeAPI): void {
         key,
         keyPrefix: config.keyPrefix,
         separator: config.separator || undefined,
-        timestamp: config.timestamp,
+        timestamp: config.timestamp || undefined,
         arrivalMs,
         msgTimestamp: msg.timestamp,
       });
