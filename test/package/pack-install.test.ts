@@ -75,6 +75,12 @@ describe('package: npm pack, install into a Node-RED user dir', function () {
       stdio: 'pipe',
     });
 
+    // The programmatic API and the emulator's command are usable from the installed package.
+    const api = execFileSync(process.execPath, ['-p', "Object.keys(require('node-red-contrib-initial-state')).sort().join(' ')"], { cwd: userDir, encoding: 'utf8' });
+    for (const name of ['AccountEngine', 'mapPayload', 'startEmulator', 'resolveAccountOptions']) assert.match(api, new RegExp(`\\b${name}\\b`));
+    const help = execFileSync(path.join(userDir, 'node_modules', '.bin', 'initialstate-emulator'), ['--help'], { encoding: 'utf8' });
+    assert.match(help, /--rate-limit/);
+
     const port = await freePort();
     let log = '';
     red = spawn(process.execPath, [NODE_RED_CLI, '--userDir', userDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
