@@ -8,7 +8,7 @@ import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types
 import type { AccountNode, AccountNodeDef, AccountUser, AccountView } from './lib/account-node';
 import { accountInput } from './lib/account-options';
 import { describeFailed } from './lib/report';
-import { deliveryStatus } from './lib/status';
+import { deliveryStatus, quotaLevel } from './lib/status';
 import { Throttle } from './lib/throttle';
 
 /** Mutable view of the node while the constructor sets it up. */
@@ -34,7 +34,11 @@ export = function (RED: NodeAPI): void {
       for (const user of Object.values(node.users)) user.accountChanged();
     };
 
-    node.view = (): AccountView => ({ configError, state: node.engine?.state ?? 'closed' });
+    node.view = (): AccountView => {
+      const engine = node.engine;
+      if (!engine) return { configError, state: 'closed' };
+      return { state: engine.state, quotaLevel: quotaLevel(engine.counters().monthEvents, engine.options.monthlyQuota) };
+    };
     node.register = (user: AccountUser) => {
       node.users[user.id] = user;
       user.accountChanged();
@@ -63,7 +67,11 @@ export = function (RED: NodeAPI): void {
         node.warn(describeFailed(failed));
         if (!closing) changed();
       });
-      engine.on('warning', (message: string) => node.warn(message));
+      engine.on('warning', (message: string) => {
+        node.warn(message);
+        // The monthly quota's 80 % and 100 % marks come as warnings and change the status colour.
+        if (!closing) changed();
+      });
       // The engine creates buckets by key alone; name the default bucket before its first events.
       if (options.autoCreate && node.bucketKey && node.bucketName) {
         engine.createBucket(node.bucketKey, node.bucketName).catch((err: Error) => node.warn(err.message));

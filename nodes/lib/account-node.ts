@@ -56,6 +56,8 @@ export interface AccountView {
   configError?: string;
   /** The engine's state (`closed` when there is no engine). */
   state: AccountState;
+  /** Share of the monthly quota delivered this month: 0, 80 (at least 80 %) or 100. Default 0. */
+  quotaLevel?: 0 | 80 | 100;
 }
 
 /** A flow node that uses an account: it is told when the account's state changes. */

@@ -16,8 +16,8 @@ function numeric(value: unknown): unknown {
 /**
  * The engine options an account config node asks for. Values are as the user typed them (the
  * type says what they should be): the engine validates them and names any bad one.
- * With `persist: 'file'` the spool file is `<userDir>/initialstate/<node id>.spool` and the
- * monthly count is kept in `<node id>.quota.json` beside it.
+ * The monthly count is kept in `<userDir>/initialstate/<node id>.quota.json`; with
+ * `persist: 'file'` the spool file is `<node id>.spool` beside it.
  *
  * @throws when `persist` is `'file'` and Node-RED has no user directory.
  */
@@ -44,11 +44,12 @@ export function accountInput(
     backoffCap: numeric(config.backoffCap),
     windowMs: numeric(config.windowMs),
   };
-  if (config.persist === 'file') {
-    if (!userDir) throw new Error("persist 'file' needs Node-RED's settings.userDir, which is not set");
+  if (config.persist === 'file' && !userDir) throw new Error("persist 'file' needs Node-RED's settings.userDir, which is not set");
+  if (userDir) {
     const dir = path.join(userDir, SPOOL_FOLDER);
-    input.spoolFile = path.join(dir, `${config.id}.spool`);
+    // The month's count survives restarts whether or not the queue does.
     input.quotaFile = path.join(dir, `${config.id}.quota.json`);
+    if (config.persist === 'file') input.spoolFile = path.join(dir, `${config.id}.spool`);
   }
   // Options the editor left empty fall back to the engine's defaults.
   for (const [name, value] of Object.entries(input)) if (value === undefined || value === '') delete input[name];

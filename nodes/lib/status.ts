@@ -14,8 +14,19 @@ const STOPPED: Partial<Record<AccountView['state'], string>> = {
 };
 
 /**
+ * Share of `monthlyQuota` that `monthEvents` reached: 100, 80 (at least 80 %), else 0; always 0
+ * for an unlimited quota (0).
+ */
+export function quotaLevel(monthEvents: number, monthlyQuota: number): 0 | 80 | 100 {
+  if (monthlyQuota <= 0) return 0;
+  if (monthEvents >= monthlyQuota) return 100;
+  return monthEvents >= monthlyQuota * 0.8 ? 80 : 0;
+}
+
+/**
  * The status a node shows for the account's state plus its own counts: green while sending,
- * yellow while waiting (rate limit, retry), red when sending stopped, `{}` when there is nothing to say.
+ * yellow while waiting (rate limit, retry) or past 80 % of the monthly quota, red when sending
+ * stopped or the monthly quota is used up, `{}` when there is nothing to say.
  */
 export function deliveryStatus(account: AccountView, counts: StatusCounts): NodeStatus {
   if (account.configError) return { fill: 'red', shape: 'ring', text: 'invalid account' };
@@ -28,6 +39,10 @@ export function deliveryStatus(account: AccountView, counts: StatusCounts): Node
     case 'closed':
       return { fill: 'grey', shape: 'ring', text: 'closed' };
     default:
+      if (account.quotaLevel) {
+        // The service keeps taking events until it answers 402; the colour warns before that.
+        return { fill: account.quotaLevel === 100 ? 'red' : 'yellow', shape: 'dot', text: `quota ${account.quotaLevel}%, ${counts.delivered} sent` };
+      }
       if (!counts.queued && !counts.delivered) return {};
       return {
         fill: 'green',

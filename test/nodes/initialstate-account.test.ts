@@ -78,6 +78,27 @@ describe('nodes/initialstate-account', function () {
     await waitFor('account status "key rejected"', () => seen.some((s) => s.source?.id === ACCOUNT && /key rejected/.test(s.text)));
   });
 
+  it('turns its users yellow at 80 % of the monthly quota and red at 100 %, and keeps the count across a restart', async () => {
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'is-quota-'));
+    helper.settings({ userDir });
+    const flow = [tab(), accountConfig(api.emulator, { monthlyQuota: 10, bucketName: '' }), streamNode()];
+    await helper.load(OUR_NODES, flow, credentials());
+    const stream = helper.getNode('stream');
+    const showed = (fill: string, text: RegExp) => () => stream.status.getCalls().some((c) => c.args[0]?.fill === fill && text.test(c.args[0]?.text ?? ''));
+    stream.receive({ topic: 't', payload: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8 } });
+    await waitFor('yellow at 80 %', showed('yellow', /^quota 80%/));
+    await helper.unload();
+
+    // A restart reads the month's count back: two more events reach 100 %.
+    await helper.load(OUR_NODES, flow, credentials());
+    const again = helper.getNode('stream');
+    again.receive({ topic: 't', payload: { a: 1, b: 2 } });
+    await waitFor('red at 100 %', () => again.status.getCalls().some((c) => c.args[0]?.fill === 'red' && /^quota 100%/.test(c.args[0]?.text ?? '')));
+    assert.equal(api.emulator.events().length, 10, 'sending goes on until the service itself answers 402');
+    assert.ok(helper.getNode(ACCOUNT).warn.getCalls().some((c) => /100 ?%/.test(String(c.args[0]))), 'a warning at 100 %');
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
   it('hands a rejected access key to the Catch nodes of its users, without the key', async () => {
     api.emulator.configure({ accessKeys: ['ist_someOtherKey0000000000000000000'] });
     await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator), streamNode(), ...watchers(['stream'])], credentials());

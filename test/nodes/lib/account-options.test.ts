@@ -65,6 +65,12 @@ describe('nodes/lib/account-options', () => {
     assert.equal(input.quotaFile, path.join('/home/nr/.node-red', 'initialstate', 'acc1.quota.json'));
   });
 
+  it('keeps the monthly count in <userDir>/initialstate/ with persist off too, and no spool', () => {
+    const input = accountInput(EDITOR, {}, '/home/nr/.node-red');
+    assert.equal(input.quotaFile, path.join('/home/nr/.node-red', 'initialstate', 'acc1.quota.json'));
+    assert.equal(input.spoolFile, undefined);
+  });
+
   it('refuses persist file without a user directory, naming the setting', () => {
     assert.throws(() => accountInput({ ...EDITOR, persist: 'file' }, {}, undefined), /persist 'file' needs Node-RED's settings.userDir/);
   });

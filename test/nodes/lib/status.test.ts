@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { deliveryStatus } from '../../../nodes/lib/status';
+import { deliveryStatus, quotaLevel } from '../../../nodes/lib/status';
 
 describe('nodes/lib/status', () => {
   it('is empty before anything was sent', () => {
@@ -18,14 +18,28 @@ describe('nodes/lib/status', () => {
     assert.deepEqual(deliveryStatus({ state: 'quota-exceeded' }, { queued: 7, delivered: 5 }), { fill: 'red', shape: 'ring', text: 'quota used up, 7 q' });
   });
 
+  it('turns yellow at 80 % of the monthly quota and red at 100 %, while still sending', () => {
+    assert.deepEqual(quotaLevel(79, 100), 0);
+    assert.deepEqual(quotaLevel(80, 100), 80);
+    assert.deepEqual(quotaLevel(100, 100), 100);
+    assert.deepEqual(quotaLevel(5_000_000, 0), 0, 'an unlimited quota never warns');
+    assert.deepEqual(deliveryStatus({ state: 'idle', quotaLevel: 80 }, { queued: 0, delivered: 12 }), { fill: 'yellow', shape: 'dot', text: 'quota 80%, 12 sent' });
+    assert.deepEqual(deliveryStatus({ state: 'sending', quotaLevel: 100 }, { queued: 2, delivered: 12 }), { fill: 'red', shape: 'dot', text: 'quota 100%, 12 sent' });
+    // A stopped or waiting account says so first.
+    assert.equal(deliveryStatus({ state: 'key-rejected', quotaLevel: 100 }, { queued: 0, delivered: 0 }).text, 'key rejected');
+    assert.equal(deliveryStatus({ state: 'rate-limited', quotaLevel: 80 }, { queued: 4, delivered: 0 }).text, 'rate-limited, 4 q');
+  });
+
   it('shows an invalid account whatever the state', () => {
     assert.deepEqual(deliveryStatus({ state: 'closed', configError: 'bad' }, { queued: 0, delivered: 0 }), { fill: 'red', shape: 'ring', text: 'invalid account' });
   });
 
   it('keeps status text short', () => {
     for (const state of ['idle', 'sending', 'rate-limited', 'retrying', 'key-rejected', 'quota-exceeded', 'closed'] as const) {
-      const text = deliveryStatus({ state }, { queued: 9999, delivered: 99999 }).text ?? '';
-      assert.ok(text.length <= 24, `${state}: "${text}"`);
+      for (const level of [0, 80, 100] as const) {
+        const text = deliveryStatus({ state, quotaLevel: level }, { queued: 9999, delivered: 99999 }).text ?? '';
+        assert.ok(text.length <= 24, `${state}: "${text}"`);
+      }
     }
   });
 });
