@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { LIMITS, type IsEvent } from '../event';
 import { Alarm } from './alarm';
 import { backoffDelay } from './backoff';
-import { DeliveryTicket } from './delivery-ticket';
+import { ticketOf, ticketSlot, type DeliveryTicket, type TicketSlot } from './delivery-ticket';
 import { eventBytes } from './event-size';
 import { EventQueue } from './event-queue';
 import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
@@ -75,7 +75,7 @@ interface Piece {
 
 interface Bucket {
   key: string;
-  queue: EventQueue<DeliveryTicket>;
+  queue: EventQueue<TicketSlot>;
   /** Spool index of the queue's oldest event. */
   queueStart: number;
   /** Spool index the next queued event gets. */
@@ -225,11 +225,11 @@ export class AccountEngine extends EventEmitter {
    */
   submit(bucketKey: string, events: IsEvent[], onSettled?: (result: DeliveryResult) => void): void {
     const now = this.#now();
-    const ticket = onSettled ? new DeliveryTicket(bucketKey, events.length, now, onSettled) : undefined;
+    const slot = ticketSlot(bucketKey, events.length, now, onSettled);
     const failures: FailedEvent[] = [];
     if (this.#closing) {
-      for (const event of events) failures.push(this.#fail(bucketKey, event, ticket, 'closed', 'the account is closing', 1, 0, now));
-      return this.#reportDropped(failures, ticket, now);
+      for (const event of events) failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'closed', 'the account is closing', 1, 0, now));
+      return this.#reportDropped(failures, slot, now);
     }
     const bucket = this.#bucket(bucketKey);
     const start = bucket.nextIndex;
@@ -238,19 +238,19 @@ export class AccountEngine extends EventEmitter {
     for (let index = 0; index < events.length; index++) {
       const event = events[index]!;
       if (eventBytes(event) > BODY_LIMIT) {
-        failures.push(this.#fail(bucketKey, event, ticket, 'too-large', `the event is over the ${LIMITS.bodyBytes}-byte body limit`, 0, 0, now));
+        failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'too-large', `the event is over the ${LIMITS.bodyBytes}-byte body limit`, 0, 0, now));
         continue;
       }
       if (this.#queued >= maxQueue) {
         if (overflow === 'refuse-newest') {
-          failures.push(this.#fail(bucketKey, event, ticket, 'overflow', `the queue is full (maxQueue ${maxQueue}): refused the newest event`, 0, 0, now));
+          failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'overflow', `the queue is full (maxQueue ${maxQueue}): refused the newest event`, 0, 0, now));
           continue;
         }
         // The spool must hold the new events before their removal records can refer to them.
         if (accepted && accepted.length > 0) this.#appendToSpool(bucket, start, accepted);
         failures.push(this.#dropOldest(now));
       }
-      bucket.queue.push(event, now, ticket, this.#startsGroup(index));
+      bucket.queue.push(event, now, slot, this.#startsGroup(index));
       bucket.nextIndex += 1;
       accepted?.push(event);
       this.#queued += 1;
@@ -258,7 +258,7 @@ export class AccountEngine extends EventEmitter {
     if (accepted && accepted.length > 0) this.#appendToSpool(bucket, bucket.nextIndex - accepted.length, accepted);
     this.#schedulePump();
     if (this.#state === 'idle') this.#refreshState('events queued');
-    this.#reportDropped(failures, ticket, now);
+    this.#reportDropped(failures, slot, now);
   }
 
   /** Sends partial batches now instead of waiting for `flushInterval`. */
@@ -380,7 +380,8 @@ export class AccountEngine extends EventEmitter {
         tickets.push(...piece.tickets);
         attempts = Math.max(attempts, piece.attempts);
       }
-      bucket.queue.drainInto(events, tickets);
+      // Spooled events stay unsettled: no ticket to make for them.
+      bucket.queue.drainInto(events, tickets, this.#spool ? () => undefined : this.#ticketOf(bucket));
       left += events.length;
       if (!this.#spool) {
         events.forEach((event, i) => failures.push(this.#fail(bucket.key, event, tickets[i], 'closed', 'not delivered before close', attempts, 0, now)));
@@ -466,6 +467,11 @@ export class AccountEngine extends EventEmitter {
     accepted.length = 0;
   }
 
+  /** Makes the tickets of events leaving a bucket's queue (see {@link TicketSlot}). */
+  #ticketOf(bucket: Bucket): (slot: TicketSlot | undefined, queuedAt: number) => DeliveryTicket | undefined {
+    return (slot, queuedAt) => ticketOf(slot, bucket.key, queuedAt);
+  }
+
   /** Drops the oldest queued (not in-flight) event of all buckets. */
   #dropOldest(now: number): FailedEvent {
     let oldest: Bucket | undefined;
@@ -474,7 +480,7 @@ export class AccountEngine extends EventEmitter {
     }
     const events: IsEvent[] = [];
     const tickets: (DeliveryTicket | undefined)[] = [];
-    oldest!.queue.shiftInto(events, tickets);
+    oldest!.queue.shiftInto(events, tickets, this.#ticketOf(oldest!));
     this.#spool?.remove(oldest!.key, oldest!.queueStart, 1);
     oldest!.queueStart += 1;
     this.#queued -= 1;
@@ -487,9 +493,10 @@ export class AccountEngine extends EventEmitter {
     return ticket ? ticket.failed(event, reason, message, attempts, status, now) : { bucketKey, event, reason, message };
   }
 
-  #reportDropped(failures: FailedEvent[], ticket: DeliveryTicket | undefined, now: number): void {
+  #reportDropped(failures: FailedEvent[], slot: TicketSlot | undefined, now: number): void {
     if (failures.length > 0) this.emit('dropped', failures);
-    ticket?.settleIfEmpty(now);
+    // Only a shared ticket can belong to an empty submit.
+    if (typeof slot === 'object') slot.settleIfEmpty(now);
   }
 
   #schedulePump(): void {
@@ -583,13 +590,14 @@ export class AccountEngine extends EventEmitter {
     const events: IsEvent[] = [];
     const tickets: (DeliveryTicket | undefined)[] = [];
     const oldest = queue.headTime();
+    const take = this.#ticketOf(bucket);
     let bytes = 0;
     while (queue.length > 0 && events.length < this.options.batchSize) {
       if (events.length > 0 && queue.headStartsGroup()) break;
       const size = eventBytes(queue.peek()!) + 1;
       if (events.length > 0 && bytes + size > BODY_LIMIT) break;
       bytes += size;
-      queue.shiftInto(events, tickets);
+      queue.shiftInto(events, tickets, take);
     }
     bucket.pieces.push({ events, tickets, start: bucket.queueStart, oldest, attempts: 0 });
     bucket.queueStart += events.length;

@@ -1,6 +1,31 @@
 import type { IsEvent } from '../event';
 import type { DeliveryResult, DropReason, FailedEvent } from './types';
 
+/** What `submit()` calls with its result. */
+export type OnSettled = (result: DeliveryResult) => void;
+
+/**
+ * What the queue keeps beside each event for the submit that queued it (nothing when the submit
+ * asked for no result). A submit of several events shares one {@link DeliveryTicket}. A one-event
+ * submit, the stream node's usual case, keeps only its callback: no object per queued event; its
+ * ticket is made by {@link ticketOf} when the event leaves the queue.
+ */
+export type TicketSlot = DeliveryTicket | OnSettled;
+
+/** What a submit of `events` events keeps beside each of them (see {@link TicketSlot}). */
+export function ticketSlot(bucketKey: string, events: number, submittedAt: number, onSettled: OnSettled | undefined): TicketSlot | undefined {
+  if (!onSettled) return undefined;
+  return events === 1 ? onSettled : new DeliveryTicket(bucketKey, events, submittedAt, onSettled);
+}
+
+/**
+ * The ticket behind a slot. A one-event submit's is made here, so call this once per event:
+ * `submittedAt` is when its event was queued, which is when it was submitted.
+ */
+export function ticketOf(slot: TicketSlot | undefined, bucketKey: string, submittedAt: number): DeliveryTicket | undefined {
+  return typeof slot === 'function' ? new DeliveryTicket(bucketKey, 1, submittedAt, slot) : slot;
+}
+
 /**
  * The bookkeeping of one `submit()` that asked for a result: counts its events down as they
  * are delivered or fail, and calls `onSettled` exactly once, when none is left.
@@ -9,7 +34,8 @@ export class DeliveryTicket {
   readonly #events: number;
   #pending: number;
   #delivered = 0;
-  #failed: FailedEvent[] = [];
+  /** Allocated on the first failure: most submits have none. */
+  #failed: FailedEvent[] | undefined;
   #attempts = 0;
   #status = 0;
 
@@ -17,7 +43,7 @@ export class DeliveryTicket {
     readonly bucketKey: string,
     events: number,
     readonly submittedAt: number,
-    private readonly onSettled: (result: DeliveryResult) => void,
+    private readonly onSettled: OnSettled,
   ) {
     this.#events = events;
     this.#pending = events;
@@ -32,7 +58,7 @@ export class DeliveryTicket {
   /** One event will never be delivered. */
   failed(event: IsEvent, reason: DropReason, message: string, attempts: number, status: number, now: number): FailedEvent {
     const failure: FailedEvent = { bucketKey: this.bucketKey, event, reason, message };
-    this.#failed.push(failure);
+    (this.#failed ??= []).push(failure);
     this.#settleOne(attempts, status, now);
     return failure;
   }
@@ -53,7 +79,7 @@ export class DeliveryTicket {
     this.onSettled({
       bucketKey: this.bucketKey,
       delivered: this.#delivered,
-      failed: this.#failed,
+      failed: this.#failed ?? [],
       attempts: this.#attempts,
       latencyMs: now - this.submittedAt,
       status: this.#status,

@@ -77,12 +77,15 @@ export class EventQueue<T> {
     return chunk.starts?.[chunk.head] === 1;
   }
 
-  /** Removes the oldest event, appending it and its ticket to the given arrays. */
-  shiftInto(events: IsEvent[], tickets: (T | undefined)[]): void {
+  /**
+   * Removes the oldest event, appending it to `events`, and to `tickets` what `take` makes of its
+   * ticket and the time it was queued.
+   */
+  shiftInto<U>(events: IsEvent[], tickets: U[], take: (ticket: T | undefined, queuedAt: number) => U): void {
     const chunk = this.#head();
     const at = chunk.head;
     events.push(chunk.events[at]!);
-    tickets.push(chunk.tickets?.[at]);
+    tickets.push(take(chunk.tickets?.[at], chunk.times[at]!));
     chunk.events[at] = undefined;
     if (chunk.tickets) chunk.tickets[at] = undefined;
     chunk.head += 1;
@@ -120,8 +123,8 @@ export class EventQueue<T> {
     return groups;
   }
 
-  /** Removes everything, appending it to the given arrays. */
-  drainInto(events: IsEvent[], tickets: (T | undefined)[]): void {
-    while (this.#length > 0) this.shiftInto(events, tickets);
+  /** Removes everything, oldest first, as {@link shiftInto} does. */
+  drainInto<U>(events: IsEvent[], tickets: U[], take: (ticket: T | undefined, queuedAt: number) => U): void {
+    while (this.#length > 0) this.shiftInto(events, tickets, take);
   }
 }

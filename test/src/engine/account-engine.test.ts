@@ -432,4 +432,91 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(http.calls[0]!.bucketName, 'One');
     });
   });
+
+  describe('results of one-event submits', () => {
+    const outcome = (r: DeliveryResult) => [r.delivered, r.failed.map((f) => f.reason), r.attempts, r.latencyMs, r.status];
+
+    it('settles each once with its own latency, beside a many-event submit in the same batch', async () => {
+      const e = engine({ flushInterval: 1000 });
+      const { results, onSettled } = settled();
+      e.submit('b', events(1), onSettled);
+      clock.tick(300);
+      e.submit('b', events(1, 'temp', 1), onSettled);
+      e.submit('b', events(3, 'temp', 2), onSettled);
+      await clock.tickAsync(700);
+      assert.deepEqual(http.calls.map(values), [[0, 1, 2, 3, 4]]);
+      assert.deepEqual(results.map((r) => r.bucketKey), ['b', 'b', 'b']);
+      assert.deepEqual(results.map(outcome), [
+        [1, [], 1, 1000, 204],
+        [1, [], 1, 700, 204],
+        [3, [], 1, 700, 204],
+      ]);
+      assert.notEqual(results[0]!.failed, results[1]!.failed, 'each result has a failed list of its own');
+      await clock.tickAsync(60_000);
+      assert.equal(results.length, 3, 'settled once');
+    });
+
+    it('counts the attempts its batch needed through a 5xx back-off', async () => {
+      const e = engine({ flushInterval: 0, backoffBase: 1000 }, () => 0.5);
+      const answers: HttpResult[] = [{ status: 503, body: 'busy' }];
+      http.respond = () => answers.shift() ?? OK;
+      const { results, onSettled } = settled();
+      e.submit('b', events(1), onSettled);
+      await clock.tickAsync(0);
+      assert.equal(results.length, 0);
+      await clock.tickAsync(500);
+      assert.deepEqual(results.map(outcome), [[1, [], 2, 500, 204]]);
+    });
+
+    it('reports its failure: too large at submit, dropped from a full queue, rejected in flight', async () => {
+      const e = engine({ maxQueue: 2, flushInterval: 1000 });
+      http.respond = (call) => (call.events.some((ev) => ev.value === 'bad') ? { status: 400, body: '{"message":"invalid value"}' } : OK);
+      const dropped: FailedEvent[] = [];
+      e.on('dropped', (failed) => dropped.push(...failed));
+      const { results, onSettled } = settled();
+      e.submit('b', [{ key: 'huge', value: 'y'.repeat(1_100_000) }], onSettled);
+      assert.deepEqual(results.map(outcome), [[0, ['too-large'], 0, 0, 0]]);
+      e.submit('b', [{ key: 'temp', value: 'first' }], onSettled);
+      clock.tick(100);
+      e.submit('b', [{ key: 'temp', value: 'bad' }], onSettled);
+      e.submit('b', [{ key: 'temp', value: 'good' }], onSettled);
+      assert.deepEqual(results.slice(1).map(outcome), [[0, ['overflow'], 0, 100, 0]]);
+      assert.equal(results[1]!.failed[0]!.event.value, 'first');
+      await clock.tickAsync(1000);
+      assert.deepEqual(http.calls.map(values), [['bad', 'good'], ['bad'], ['good']]);
+      assert.deepEqual(results.slice(2).map(outcome), [
+        [0, ['rejected'], 2, 1000, 400],
+        [1, [], 2, 1000, 204],
+      ]);
+      assert.equal(results[2]!.failed[0]!.message, 'HTTP 400: invalid value');
+      assert.deepEqual(dropped, [...results[0]!.failed, ...results[1]!.failed, ...results[2]!.failed], 'the same failures are announced');
+      await clock.tickAsync(60_000);
+      assert.equal(results.length, 4, 'settled once');
+    });
+
+    it('reports those still queued or in flight closed at close, each once, and one submitted while closing', async () => {
+      const e = engine({ flushInterval: 0 });
+      http.respond = () => ({ status: 401, body: '' });
+      const { results, onSettled } = settled();
+      e.submit('b', events(1), onSettled);
+      await clock.tickAsync(0);
+      assert.equal(e.state, 'key-rejected');
+      e.submit('b', events(1, 'temp', 1), onSettled);
+      e.submit('b', events(1, 'temp', 2), onSettled);
+      clock.tick(50);
+      assert.deepEqual(await e.close(), { delivered: 0, spooled: 0, undelivered: 3 });
+      assert.deepEqual(
+        results.map((r) => [r.failed[0]!.event.value, r.failed[0]!.reason, r.delivered, r.latencyMs]),
+        [
+          [0, 'closed', 0, 50],
+          [1, 'closed', 0, 50],
+          [2, 'closed', 0, 50],
+        ],
+      );
+      e.submit('b', events(1, 'temp', 3), onSettled);
+      assert.deepEqual(results.slice(3).map(outcome), [[0, ['closed'], 1, 0, 0]]);
+      await clock.tickAsync(20_000);
+      assert.equal(results.length, 4, 'settled once');
+    });
+  });
 });

@@ -51,6 +51,25 @@ describe('persistence', () => {
       await third.close();
     });
 
+    it('leaves the one-event submits it spools at close unsettled, and delivers them after a restart', async () => {
+      const spoolFile = path.join(dir, 'one-event.spool');
+      const options: Partial<AccountOptions> & { accessKey: string } = { accessKey: freshKey(), autoCreate: false, persist: 'file', spoolFile, flushInterval: 0 };
+      const rejecting = new FakeHttp();
+      rejecting.respond = () => ({ status: 401, body: '' });
+      const first = new AccountEngine(options, { http: rejecting });
+      const settled: number[] = [];
+      for (let i = 0; i < 3; i++) first.submit('a', events(1, 'a', i), (result) => settled.push(result.delivered));
+      await clock.tickAsync(0);
+      assert.equal(first.state, 'key-rejected');
+      assert.deepEqual(await first.close(), { delivered: 0, spooled: 3, undelivered: 0 });
+      assert.deepEqual(settled, [], 'a spooled event is neither delivered nor failed');
+      const up = new FakeHttp();
+      const second = new AccountEngine(options, { http: up });
+      await clock.tickAsync(0);
+      assert.deepEqual(up.delivered.map((d) => d.value), [0, 1, 2]);
+      await second.close();
+    });
+
     it('compacts the file once most events are acknowledged', async () => {
       const spoolFile = path.join(dir, 'compact.spool');
       const http = new FakeHttp();
