@@ -3,14 +3,19 @@
  * the account's shared engine. The message is done when the API has accepted every event.
  */
 import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
+import type { AccountEngine } from '../src/engine';
 import type { DeliveryResult } from '../src/engine/types';
 import { describeProblem, describeProblems, describeWarnings, mapPayload, validateBucketKey } from '../src/mapping';
 import type { Problem } from '../src/mapping/types';
-import { evaluateOr, evaluateProperty, isBlank } from './lib/evaluate';
+import { evaluate, evaluateOrElse, isBlank } from './lib/evaluate';
 import { describeFailed } from './lib/report';
 import { deliveryStatus } from './lib/status';
 import type { StreamOutcome } from './lib/stream-outcome';
 import { joinAccount, type AccountUserDef } from './lib/user';
+
+/** The input handler's `send` and `done`. */
+type Send = (msg: NodeMessageInFlow) => void;
+type Done = (err?: Error) => void;
 
 /** The stream node's settings. */
 interface StreamNodeDef extends AccountUserDef {
@@ -38,16 +43,29 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const counts = { queued: 0, delivered: 0 };
     const link = joinAccount(RED, node, config, (view) => deliveryStatus(view, counts));
+    const outputs = Number(config.outputs) > 0;
 
-    /** Maps and submits; resolves when the engine settled the events, with the input's problems. */
-    async function deliver(msg: NodeMessageInFlow, arrivalMs: number): Promise<{ result: DeliveryResult; problems: Problem[] }> {
-      const { account, engine } = link.engine();
-      const bucketKey = isBlank(msg.bucketKey)
-        ? await evaluateOr(RED, node, config.bucketKey, config.bucketKeyType, msg, account.bucketKey)
-        : msg.bucketKey;
+    /** Sends the message on (when the output is on) and finishes it with the events' outcome. */
+    function finish(msg: NodeMessageInFlow, result: DeliveryResult, problems: Problem[], send: Send, done: Done): void {
+      if (outputs && result.delivered > 0) {
+        const outcome: StreamOutcome = {
+          bucketKey: result.bucketKey,
+          events: result.delivered,
+          status: result.status,
+          attempts: result.attempts,
+          latencyMs: result.latencyMs,
+        };
+        msg.initialstate = outcome;
+        send(msg);
+      }
+      const errors = [problems.length ? describeProblems(problems) : '', result.failed.length ? describeFailed(result.failed) : ''].filter(Boolean);
+      done(errors.length ? new Error(errors.join('; ')) : undefined);
+    }
+
+    /** Maps and validates the payload, then queues its valid events; `done` runs once they settle. */
+    function submit(msg: NodeMessageInFlow, engine: AccountEngine, bucketKey: unknown, key: unknown, arrivalMs: number, send: Send, done: Done): void {
       const bucketProblem = validateBucketKey(bucketKey);
-      if (bucketProblem) throw new Error(`no events sent: ${describeProblem(bucketProblem)}`);
-      const key = await evaluateProperty(RED, node, config.key, config.keyType, msg);
+      if (bucketProblem) return done(new Error(`no events sent: ${describeProblem(bucketProblem)}`));
       const mapped = mapPayload(msg.payload, {
         key,
         keyPrefix: config.keyPrefix,
@@ -57,39 +75,45 @@ export = function (RED: NodeAPI): void {
         msgTimestamp: msg.timestamp,
       });
       if (mapped.warnings.length) node.warn(describeWarnings(mapped.warnings));
-      if (!mapped.events.length) throw new Error(describeProblems(mapped.problems) || 'payload: must give at least one event');
+      if (!mapped.events.length) return done(new Error(describeProblems(mapped.problems) || 'payload: must give at least one event'));
       const n = mapped.events.length;
       counts.queued += n;
       link.refresh();
-      try {
-        const result = await new Promise<DeliveryResult>((resolve) => engine.submit(bucketKey as string, mapped.events, resolve));
-        counts.delivered += result.delivered;
-        return { result, problems: mapped.problems };
-      } finally {
+      engine.submit(bucketKey as string, mapped.events, (result) => {
         counts.queued -= n;
+        counts.delivered += result.delivered;
         link.refresh();
-      }
+        try {
+          finish(msg, result, mapped.problems, send, done);
+        } catch (err) {
+          // Runs inside the engine's answer handling: never let a flow's fault escape into it.
+          node.error(err, msg);
+        }
+      });
     }
 
     node.on('input', (msg, send, done) => {
-      deliver(msg, Date.now()).then(
-        ({ result, problems }) => {
-          if (Number(config.outputs) > 0 && result.delivered > 0) {
-            const outcome: StreamOutcome = {
-              bucketKey: result.bucketKey,
-              events: result.delivered,
-              status: result.status,
-              attempts: result.attempts,
-              latencyMs: result.latencyMs,
-            };
-            msg.initialstate = outcome;
-            send(msg);
-          }
-          const errors = [problems.length ? describeProblems(problems) : '', result.failed.length ? describeFailed(result.failed) : ''].filter(Boolean);
-          done(errors.length ? new Error(errors.join('; ')) : undefined);
-        },
-        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
-      );
+      const arrivalMs = Date.now();
+      const fail = (err: unknown): void => done(err instanceof Error ? err : new Error(String(err)));
+      try {
+        const { account, engine } = link.engine();
+        // Callbacks, not promises: for msg and str properties this all runs synchronously.
+        const withBucket = (err: Error | null, bucketKey?: unknown): void => {
+          if (err) return fail(err);
+          evaluate(RED, node, config.key, config.keyType, msg, (keyErr, key) => {
+            if (keyErr) return fail(keyErr);
+            try {
+              submit(msg, engine, bucketKey, key, arrivalMs, send, done);
+            } catch (submitErr) {
+              fail(submitErr);
+            }
+          });
+        };
+        if (isBlank(msg.bucketKey)) evaluateOrElse(RED, node, config.bucketKey, config.bucketKeyType, msg, account.bucketKey, withBucket);
+        else withBucket(null, msg.bucketKey);
+      } catch (err) {
+        fail(err);
+      }
     });
   }
 

@@ -1,15 +1,15 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 
+/** Receives an evaluated property, or the error evaluating it. */
+export type Evaluated = (err: Error | null, value?: unknown) => void;
+
 /**
  * Evaluates a TypedInput property with the callback form of `RED.util.evaluateNodeProperty`,
- * which JSONata and asynchronous context stores need.
- *
- * @returns the value; rejects with the evaluation error (a bad JSONata expression, say).
+ * which JSONata and asynchronous context stores need. For `msg`, `str` and the other
+ * synchronous types the callback runs at once, so the stream node's hot path allocates no promise.
  */
-export function evaluateProperty(RED: NodeAPI, node: Node, value: string, type: string, msg: NodeMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    RED.util.evaluateNodeProperty(value, type, node, msg, (err, result: unknown) => (err ? reject(err) : resolve(result)));
-  });
+export function evaluate(RED: NodeAPI, node: Node, value: string, type: string, msg: NodeMessage, callback: Evaluated): void {
+  RED.util.evaluateNodeProperty(value, type, node, msg, (err, result: unknown) => callback(err ?? null, result));
 }
 
 /** True when a TypedInput's evaluated value counts as "not given", so a default applies. */
@@ -21,8 +21,20 @@ export function isBlank(value: unknown): value is undefined | null | '' {
  * Evaluates a TypedInput property that may be left empty, falling back to `fallback` when the
  * property is not set or evaluates to nothing (`undefined`, `null`, `''`).
  */
-export async function evaluateOr(RED: NodeAPI, node: Node, value: string | undefined, type: string, msg: NodeMessage, fallback: unknown): Promise<unknown> {
-  if (value === '' || value === undefined) return fallback;
-  const result = await evaluateProperty(RED, node, value, type, msg);
-  return isBlank(result) ? fallback : result;
+export function evaluateOrElse(
+  RED: NodeAPI,
+  node: Node,
+  value: string | undefined,
+  type: string,
+  msg: NodeMessage,
+  fallback: unknown,
+  callback: Evaluated,
+): void {
+  if (value === '' || value === undefined) return callback(null, fallback);
+  evaluate(RED, node, value, type, msg, (err, result) => (err ? callback(err) : callback(null, isBlank(result) ? fallback : result)));
+}
+
+/** {@link evaluateOrElse} as a promise, for nodes off the hot path. */
+export function evaluateOr(RED: NodeAPI, node: Node, value: string | undefined, type: string, msg: NodeMessage, fallback: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => evaluateOrElse(RED, node, value, type, msg, fallback, (err, result) => (err ? reject(err) : resolve(result))));
 }
