@@ -12,7 +12,8 @@ import { MonthCounter } from './month-counter';
 import { requestsPerWindow, resolveAccountOptions } from './options';
 import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
 import { backsOff, classifyResponse, responseMessage, type ResponseKind } from './response';
-import { Spool, spoolRuns, type SpoolContents, type SpoolRun } from './spool';
+import { SpilledTail } from './spilled-tail';
+import { rewriteBuckets, Spool, type SpoolContents, type SpoolRun } from './spool';
 import type {
   AccountEngineEvents,
   AccountOptions,
@@ -45,6 +46,18 @@ export interface AccountEngineDeps {
 export const CREATE_BUCKET_ATTEMPTS = 5;
 /** ms close waits, after aborting the requests in flight, for their outcome to be known. */
 const ABORT_GRACE_MS = 100;
+/** Spilled events read back from the spool at a time, room in `memoryWindow` permitting. */
+export const REFILL_CHUNK = 1000;
+
+/** How many queued events are in memory (see {@link AccountEngine.memoryStats}). */
+export interface MemoryStats {
+  /** Queued events held in memory now (not counting those in flight, at most `batchSize` a bucket). */
+  resident: number;
+  /** The most `resident` has been since the engine started. */
+  peakResident: number;
+  /** Queued events that live only in the spool file now. */
+  spilled: number;
+}
 
 /** Error of {@link AccountEngine.createBucket}, with a machine-readable `code`. */
 export class BucketError extends Error {
@@ -75,7 +88,10 @@ interface Piece {
 
 interface Bucket {
   key: string;
+  /** The queued events held in memory: the oldest, up to `tail`. */
   queue: EventQueue<TicketSlot>;
+  /** The queued events that live only in the spool (persist 'file'): the newest, after `queue`. */
+  tail: SpilledTail<TicketSlot> | undefined;
   /** Spool index of the queue's oldest event. */
   queueStart: number;
   /** Spool index the next queued event gets. */
@@ -91,6 +107,16 @@ interface Bucket {
 }
 
 const BODY_LIMIT = LIMITS.bodyBytes - 2;
+
+/** Events queued in a bucket, in memory or spilled. */
+function queuedIn(bucket: Bucket): number {
+  return bucket.queue.length + (bucket.tail?.length ?? 0);
+}
+
+/** When a bucket's oldest queued event was queued (Infinity when none). */
+function headTime(bucket: Bucket): number {
+  return bucket.queue.length > 0 ? bucket.queue.headTime() : (bucket.tail?.headTime() ?? Infinity);
+}
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
@@ -123,6 +149,9 @@ export class AccountEngine extends EventEmitter {
   readonly #spool: Spool | undefined;
   readonly #month: MonthCounter;
   #queued = 0;
+  /** Queued events held in memory (in the buckets' `queue`). */
+  #resident = 0;
+  #peakResident = 0;
   #inFlight = 0;
   #delivered = 0;
   #requests = 0;
@@ -217,9 +246,15 @@ export class AccountEngine extends EventEmitter {
     };
   }
 
+  /** How many queued events are held in memory, and how many live only in the spool file. */
+  memoryStats(): MemoryStats {
+    return { resident: this.#resident, peakResident: this.#peakResident, spilled: this.#queued - this.#resident };
+  }
+
   /**
    * Queues events for a bucket (kept by reference: do not change them afterwards).
-   * With `persist: 'file'` they are in the spool file before this returns.
+   * With `persist: 'file'` they are in the spool file before this returns; beyond `memoryWindow`
+   * they are only there, and what is sent or reported later is the copy read back from it.
    *
    * @param onSettled called exactly once, when every event is delivered or failed
    */
@@ -232,9 +267,19 @@ export class AccountEngine extends EventEmitter {
       return this.#reportDropped(failures, slot, now);
     }
     const bucket = this.#bucket(bucketKey);
-    const start = bucket.nextIndex;
     const accepted: IsEvent[] | undefined = this.#spool ? [] : undefined;
-    const { maxQueue, overflow } = this.options;
+    /** The newest `spilled` of `accepted` go to the tail, the first at `phase` in the submit. */
+    let spilled = 0;
+    let phase = 0;
+    const toSpool = (): void => {
+      if (!accepted || accepted.length === 0) return;
+      const start = bucket.nextIndex - accepted.length;
+      const offset = this.#spool!.append(bucket.key, start, accepted);
+      if (spilled > 0) bucket.tail!.append(offset, bucket.nextIndex - spilled, spilled, now, slot, phase);
+      accepted.length = 0;
+      spilled = 0;
+    };
+    const { maxQueue, overflow, memoryWindow } = this.options;
     for (let index = 0; index < events.length; index++) {
       const event = events[index]!;
       if (eventBytes(event) > BODY_LIMIT) {
@@ -247,15 +292,19 @@ export class AccountEngine extends EventEmitter {
           continue;
         }
         // The spool must hold the new events before their removal records can refer to them.
-        if (accepted && accepted.length > 0) this.#appendToSpool(bucket, start, accepted);
+        toSpool();
         failures.push(this.#dropOldest(now));
       }
-      bucket.queue.push(event, now, slot, this.#startsGroup(index));
+      // A bucket's spilled events are its newest: once it has some, the new ones follow them.
+      if (bucket.tail && (spilled > 0 || bucket.tail.length > 0 || this.#resident >= memoryWindow)) {
+        if (spilled === 0) phase = index;
+        spilled += 1;
+      } else this.#keep(bucket, event, now, slot, this.#startsGroup(index));
       bucket.nextIndex += 1;
       accepted?.push(event);
       this.#queued += 1;
     }
-    if (accepted && accepted.length > 0) this.#appendToSpool(bucket, bucket.nextIndex - accepted.length, accepted);
+    toSpool();
     this.#schedulePump();
     if (this.#state === 'idle') this.#refreshState('events queued');
     this.#reportDropped(failures, slot, now);
@@ -382,13 +431,14 @@ export class AccountEngine extends EventEmitter {
       }
       // Spooled events stay unsettled: no ticket to make for them.
       bucket.queue.drainInto(events, tickets, this.#spool ? () => undefined : this.#ticketOf(bucket));
-      left += events.length;
+      left += events.length + (bucket.tail?.length ?? 0);
       if (!this.#spool) {
         events.forEach((event, i) => failures.push(this.#fail(bucket.key, event, tickets[i], 'closed', 'not delivered before close', attempts, 0, now)));
       }
     }
     if (failures.length > 0) this.emit('dropped', failures);
     this.#queued = 0;
+    this.#resident = 0;
     this.#inFlight = 0;
     this.#spool?.close();
     this.#month.close();
@@ -405,6 +455,7 @@ export class AccountEngine extends EventEmitter {
       bucket = {
         key,
         queue: new EventQueue(),
+        tail: this.#spool ? new SpilledTail(key, this.options.transport === 'url' ? this.options.batchSize : 0) : undefined,
         queueStart: 0,
         nextIndex: 0,
         pieces: [],
@@ -422,9 +473,11 @@ export class AccountEngine extends EventEmitter {
    * Queues what the spool held, at most `maxQueue` events: beyond that the overflow policy drops
    * the events written first ('drop-oldest') or last ('refuse-newest'), and the spool is rewritten
    * without them. Events of one spool record were one submit: with the URL transport they travel
-   * in requests of their own again. Returns the dropped events.
+   * in requests of their own again. The first `memoryWindow` events are held in memory, the rest
+   * spilled (read back from the spool as the queue drains). Returns the dropped events.
    */
-  #replay({ buckets, records }: SpoolContents): FailedEvent[] {
+  #replay({ buckets, records, offsets: loaded }: SpoolContents): FailedEvent[] {
+    let offsets = loaded;
     const { maxQueue, overflow } = this.options;
     const now = this.#now();
     const failures: FailedEvent[] = [];
@@ -443,14 +496,21 @@ export class AccountEngine extends EventEmitter {
         buckets.set(bucketKey, events.filter(kept));
         records.set(bucketKey, records.get(bucketKey)!.filter(kept));
       }
-      this.#spool!.rewrite(spoolRuns(buckets, records));
+      offsets = rewriteBuckets(this.#spool!, buckets, records);
     }
     const url = this.options.transport === 'url';
     for (const [bucketKey, events] of buckets) {
       if (events.length === 0) continue;
       const bucket = this.#bucket(bucketKey);
+      const tail = bucket.tail!;
       const numbers = records.get(bucketKey)!;
-      events.forEach((event, index) => bucket.queue.push(event, now, undefined, url && numbers[index] !== numbers[index - 1]));
+      const lines = offsets.get(bucketKey)!;
+      let recordStart = 0;
+      events.forEach((event, index) => {
+        if (numbers[index] !== numbers[index - 1]) recordStart = index;
+        if (tail.length === 0 && this.#resident < this.options.memoryWindow) this.#keep(bucket, event, now, undefined, url && index === recordStart);
+        else tail.append(lines[index]!, index, 1, now, undefined, index - recordStart);
+      });
       bucket.nextIndex = events.length;
       this.#queued += events.length;
     }
@@ -462,11 +522,6 @@ export class AccountEngine extends EventEmitter {
     return this.options.transport === 'url' && index % this.options.batchSize === 0;
   }
 
-  #appendToSpool(bucket: Bucket, start: number, accepted: IsEvent[]): void {
-    this.#spool!.append(bucket.key, start, accepted);
-    accepted.length = 0;
-  }
-
   /** Makes the tickets of events leaving a bucket's queue (see {@link TicketSlot}). */
   #ticketOf(bucket: Bucket): (slot: TicketSlot | undefined, queuedAt: number) => DeliveryTicket | undefined {
     return (slot, queuedAt) => ticketOf(slot, bucket.key, queuedAt);
@@ -476,14 +531,16 @@ export class AccountEngine extends EventEmitter {
   #dropOldest(now: number): FailedEvent {
     let oldest: Bucket | undefined;
     for (const bucket of this.#buckets.values()) {
-      if (bucket.queue.length > 0 && (!oldest || bucket.queue.headTime() < oldest.queue.headTime())) oldest = bucket;
+      if (queuedIn(bucket) > 0 && (!oldest || headTime(bucket) < headTime(oldest))) oldest = bucket;
     }
+    if (oldest!.queue.length === 0) this.#refill(oldest!, 1);
     const events: IsEvent[] = [];
     const tickets: (DeliveryTicket | undefined)[] = [];
     oldest!.queue.shiftInto(events, tickets, this.#ticketOf(oldest!));
     this.#spool?.remove(oldest!.key, oldest!.queueStart, 1);
     oldest!.queueStart += 1;
     this.#queued -= 1;
+    this.#resident -= 1;
     const message = `the queue is full (maxQueue ${this.options.maxQueue}): dropped the oldest event`;
     return this.#fail(oldest!.key, events[0]!, tickets[0], 'overflow', message, 0, 0, now);
   }
@@ -513,9 +570,10 @@ export class AccountEngine extends EventEmitter {
   #readyAt(bucket: Bucket, now: number): number {
     if (bucket.busy) return Infinity;
     if (bucket.pieces.length > 0) return bucket.retryAt;
-    if (bucket.queue.length === 0) return Infinity;
-    const head = bucket.queue.headTime();
-    if (bucket.queue.length >= this.options.batchSize || this.options.transport === 'url' || head <= this.#flushBefore) {
+    const length = queuedIn(bucket);
+    if (length === 0) return Infinity;
+    const head = headTime(bucket);
+    if (length >= this.options.batchSize || this.options.transport === 'url' || head <= this.#flushBefore) {
       return Math.max(bucket.retryAt, now);
     }
     return Math.max(bucket.retryAt, head + this.options.flushInterval);
@@ -561,7 +619,7 @@ export class AccountEngine extends EventEmitter {
     if (!this.#stopping && !this.#keyRejected && !(this.#quotaPaused && (this.#probing || now < this.#probeAt))) {
       for (const bucket of this.#buckets.values()) {
         if (this.#readyAt(bucket, now) > now) continue;
-        const age = bucket.pieces.length > 0 ? bucket.pieces[0]!.oldest : bucket.queue.headTime();
+        const age = bucket.pieces.length > 0 ? bucket.pieces[0]!.oldest : headTime(bucket);
         if (age < chosenAge) {
           chosen = bucket;
           chosenAge = age;
@@ -587,6 +645,7 @@ export class AccountEngine extends EventEmitter {
   /** Moves the next batch (count, bytes and URL groups permitting) from the queue into flight. */
   #takeBatch(bucket: Bucket): void {
     const { queue } = bucket;
+    if (queue.length < this.options.batchSize) this.#refill(bucket, this.options.batchSize - queue.length);
     const events: IsEvent[] = [];
     const tickets: (DeliveryTicket | undefined)[] = [];
     const oldest = queue.headTime();
@@ -602,7 +661,29 @@ export class AccountEngine extends EventEmitter {
     bucket.pieces.push({ events, tickets, start: bucket.queueStart, oldest, attempts: 0 });
     bucket.queueStart += events.length;
     this.#queued -= events.length;
+    this.#resident -= events.length;
     this.#inFlight += events.length;
+  }
+
+  /** Holds a queued event in memory. */
+  #keep(bucket: Bucket, event: IsEvent, time: number, slot: TicketSlot | undefined, groupStart: boolean): void {
+    bucket.queue.push(event, time, slot, groupStart);
+    this.#resident += 1;
+    if (this.#resident > this.#peakResident) this.#peakResident = this.#resident;
+  }
+
+  /**
+   * Reads at least `wanted` of the bucket's spilled events back into memory (all when fewer),
+   * up to {@link REFILL_CHUNK} when `memoryWindow` has room for them.
+   */
+  #refill(bucket: Bucket, wanted: number): void {
+    const { tail } = bucket;
+    if (!tail || tail.length === 0) return;
+    const room = this.options.memoryWindow - this.#resident;
+    const count = Math.min(tail.length, Math.max(wanted, Math.min(REFILL_CHUNK, room)));
+    tail.moveInto(bucket.queue, count, this.#spool!);
+    this.#resident += count;
+    if (this.#resident > this.#peakResident) this.#peakResident = this.#resident;
   }
 
   /** Makes one request on a granted slot and feeds the limiter its answer. */
@@ -749,7 +830,8 @@ export class AccountEngine extends EventEmitter {
       this.#month.add(count);
       piece.tickets.forEach((ticket) => ticket?.delivered(piece.attempts, status, now));
     }
-    if (this.#spool?.wantsCompaction) this.#spool.rewrite(this.#spoolRuns());
+    // Spilled events are known by their offsets in the file: it is compacted only once none is left.
+    if (this.#spool?.wantsCompaction && this.#queued === this.#resident) this.#spool.rewrite(this.#spoolRuns());
   }
 
   #spoolRuns(): SpoolRun[] {

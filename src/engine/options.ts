@@ -5,6 +5,7 @@ import type { AccountOptions } from './types';
  * The default of every account option except `accessKey`:
  * endpoint `https://groker.init.st/api`, tier `'individual'` (30 requests per 10 s), batchSize 10,
  * flushInterval 1000 ms, maxQueue 100 000, overflow `'drop-oldest'`, persist `'off'`,
+ * memoryWindow 10 000 (or maxQueue when that is smaller),
  * autoCreate true, monthlyQuota 3 000 000, transport `'json'`, closeTimeout 5000 ms,
  * requestTimeout 10 000 ms, quotaProbeInterval 300 000 ms, backoffBase 1000 ms,
  * backoffCap 60 000 ms, windowMs 10 000 ms.
@@ -17,6 +18,7 @@ export const DEFAULT_ACCOUNT_OPTIONS: Readonly<Omit<AccountOptions, 'accessKey'>
   maxQueue: 100_000,
   overflow: 'drop-oldest',
   persist: 'off',
+  memoryWindow: 10_000,
   autoCreate: true,
   monthlyQuota: 3_000_000,
   transport: 'json',
@@ -107,6 +109,8 @@ export function resolveAccountOptions(input: Partial<AccountOptions> & { accessK
   integerIn(all, 'maxQueue', 1, 10_000_000);
   oneOf(all, 'overflow', ['drop-oldest', 'refuse-newest']);
   oneOf(all, 'persist', ['off', 'file']);
+  if (given.memoryWindow === undefined) options.memoryWindow = Math.min(DEFAULT_ACCOUNT_OPTIONS.memoryWindow, options.maxQueue);
+  integerIn(all, 'memoryWindow', 1, options.maxQueue);
   optionalPath(all, 'spoolFile');
   if (options.persist === 'file' && options.spoolFile === undefined) {
     throw new TypeError(`Expected 'spoolFile' to be a non-empty file path when 'persist' is 'file', got undefined (undefined)`);

@@ -22,6 +22,17 @@ export interface SpoolContents {
   records: Map<string, number[]>;
   /** Lines that could not be read (corrupted or cut off) and were skipped. */
   badLines: number;
+  /** For each event of `buckets`, the byte offset in the rewritten file of the line that holds it. */
+  offsets: Map<string, number[]>;
+}
+
+/** An event record as {@link Spool.readRecords} passes it on. */
+export interface SpoolRecord {
+  /** Spool index of `events[0]`. */
+  start: number;
+  events: IsEvent[];
+  /** Byte offset of the record's line. */
+  offset: number;
 }
 
 /** ms between fsyncs at most: a power cut loses at most about this much. */
@@ -75,6 +86,25 @@ export function spoolRuns(buckets: ReadonlyMap<string, readonly IsEvent[]>, reco
 }
 
 /**
+ * Rewrites `spool` with the given buckets' events, one line per record (see {@link spoolRuns}),
+ * and returns for each event the byte offset of its line in the new file.
+ */
+export function rewriteBuckets(spool: Spool, buckets: ReadonlyMap<string, readonly IsEvent[]>, records: ReadonlyMap<string, readonly number[]>): Map<string, number[]> {
+  const runs = spoolRuns(buckets, records);
+  const lineOffsets = spool.rewrite(runs);
+  const offsets = new Map<string, number[]>();
+  runs.forEach((run, r) => {
+    let list = offsets.get(run.bucketKey);
+    if (!list) offsets.set(run.bucketKey, (list = []));
+    for (let n = 0; n < run.events.length; n++) list.push(lineOffsets[r]!);
+  });
+  return offsets;
+}
+
+/** Bytes read from the file at a time by {@link Spool.readRecords}. */
+const READ_BYTES = 64 * 1024;
+
+/**
  * The durable queue of one engine (`persist: 'file'`): an append-only file of JSON lines.
  *
  * Write strategy: every submit is written with one synchronous `write` before `submit()` returns,
@@ -88,18 +118,25 @@ export class Spool {
   #fd: number;
   #live = 0;
   #removed = 0;
+  /** The file's size: where the next record goes. */
+  #size: number;
   #fsyncTimer: NodeJS.Timeout | undefined;
 
   /** Opens (creating the folder and file if needed) the spool at `file`. */
   constructor(file: string) {
     this.file = file;
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.#fd = fs.openSync(file, 'a');
+    this.#fd = fs.openSync(file, 'a+');
+    this.#size = fs.fstatSync(this.#fd).size;
   }
 
   /**
    * Reads every intact record, skipping (and counting) unreadable lines, then rewrites the file
    * with the surviving events numbered from 0 in each bucket, one record per surviving record.
+   *
+   * The whole file is read into memory here (the events and a few numbers per event), so opening
+   * a spool of a large backlog takes memory for all of it once; the engine then keeps at most
+   * `memoryWindow` of the events and lets the rest go (it reads them back at `offsets`).
    */
   load(): SpoolContents {
     const text = fs.readFileSync(this.file, 'utf8');
@@ -120,21 +157,53 @@ export class Spool {
         record.e.forEach((event, offset) => bucket.set(record.i + offset, { event, record: records }));
       } else for (let index = record.i; index < record.i + record.n!; index++) bucket.delete(index);
     }
-    const contents: SpoolContents = { buckets: new Map(), records: new Map(), badLines };
+    const contents: SpoolContents = { buckets: new Map(), records: new Map(), badLines, offsets: new Map() };
     for (const [bucketKey, events] of live) {
       if (events.size === 0) continue;
       const kept = [...events].sort(([a], [b]) => a - b).map(([, entry]) => entry);
       contents.buckets.set(bucketKey, kept.map((entry) => entry.event));
       contents.records.set(bucketKey, kept.map((entry) => entry.record));
     }
-    this.rewrite(spoolRuns(contents.buckets, contents.records));
+    contents.offsets = rewriteBuckets(this, contents.buckets, contents.records);
     return contents;
   }
 
-  /** Records events appended to a bucket's queue, the first at spool index `start`. */
-  append(bucketKey: string, start: number, events: readonly IsEvent[]): void {
+  /**
+   * Records events appended to a bucket's queue, the first at spool index `start`.
+   * Returns the byte offset of the record's line, for {@link readRecords}.
+   */
+  append(bucketKey: string, start: number, events: readonly IsEvent[]): number {
+    const offset = this.#size;
     this.#write(`${JSON.stringify({ b: bucketKey, i: start, e: events })}\n`);
     this.#live += events.length;
+    return offset;
+  }
+
+  /**
+   * Reads the event records of one bucket from the line at byte offset `from` on, in file order,
+   * skipping other buckets' lines and removal records, until `visit` returns false or the file ends.
+   */
+  readRecords(bucketKey: string, from: number, visit: (record: SpoolRecord) => boolean): void {
+    const prefix = Buffer.from(`{"b":${JSON.stringify(bucketKey)},`);
+    let buffer = Buffer.alloc(READ_BYTES);
+    let offset = from;
+    while (offset < this.#size) {
+      const read = fs.readSync(this.#fd, buffer, 0, Math.min(buffer.length, this.#size - offset), offset);
+      let at = 0;
+      for (let end = buffer.indexOf(10, at); end !== -1 && end < read; end = buffer.indexOf(10, at)) {
+        if (buffer.compare(prefix, 0, prefix.length, at, Math.min(at + prefix.length, end)) === 0) {
+          const record = parseLine(buffer.toString('utf8', at, end));
+          if (record?.e && !visit({ start: record.i, events: record.e, offset: offset + at })) return;
+        }
+        at = end + 1;
+      }
+      if (at === 0) {
+        // No whole line left (a cut-off end), or a line longer than the buffer: read again with room for it.
+        if (read < buffer.length) return;
+        buffer = Buffer.alloc(buffer.length * 2);
+      }
+      offset += at;
+    }
   }
 
   /** Records that `count` events from spool index `start` left the queue (delivered or dropped). */
@@ -149,21 +218,28 @@ export class Spool {
     return (this.#removed >= COMPACT_AFTER && this.#removed >= this.#live) || (this.#live === 0 && this.#removed >= COMPACT_WHEN_EMPTY);
   }
 
-  /** Replaces the file by the given live runs. */
-  rewrite(runs: readonly SpoolRun[]): void {
+  /** Replaces the file by the given live runs; returns the byte offset of each run's line. */
+  rewrite(runs: readonly SpoolRun[]): number[] {
     const temp = `${this.file}.tmp`;
-    const lines = runs
-      .filter((run) => run.events.length > 0)
-      .map((run) => `${JSON.stringify({ b: run.bucketKey, i: run.start, e: run.events })}\n`);
+    const offsets: number[] = [];
+    let size = 0;
+    const lines = runs.map((run) => {
+      offsets.push(size);
+      const line = run.events.length > 0 ? `${JSON.stringify({ b: run.bucketKey, i: run.start, e: run.events })}\n` : '';
+      size += Buffer.byteLength(line);
+      return line;
+    });
     fs.writeFileSync(temp, lines.join(''));
     const fd = fs.openSync(temp, 'r+');
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fs.closeSync(this.#fd);
     fs.renameSync(temp, this.file);
-    this.#fd = fs.openSync(this.file, 'a');
+    this.#fd = fs.openSync(this.file, 'a+');
+    this.#size = size;
     this.#live = runs.reduce((sum, run) => sum + run.events.length, 0);
     this.#removed = 0;
+    return offsets;
   }
 
   /** Syncs and closes the file. */
@@ -175,7 +251,7 @@ export class Spool {
   }
 
   #write(text: string): void {
-    fs.writeSync(this.#fd, text);
+    this.#size += fs.writeSync(this.#fd, text);
     if (this.#fsyncTimer === undefined) {
       this.#fsyncTimer = setTimeout(() => {
         this.#fsyncTimer = undefined;

@@ -30,6 +30,13 @@ export interface AccountOptions {
   persist: 'off' | 'file';
   /** The spool file's path; required when `persist` is `'file'`. Default none. */
   spoolFile?: string;
+  /**
+   * With `persist: 'file'`: events of the queue held in memory at most, 1 to `maxQueue`; the rest
+   * live only in the spool file and are read back in order as the queue drains, so memory stays
+   * flat as the backlog grows. Ignored with `persist: 'off'` (all of the queue is in memory).
+   * Default 10 000, or `maxQueue` when that is smaller.
+   */
+  memoryWindow: number;
   /** Create each bucket with `POST /buckets` before its first batch. Default true. */
   autoCreate: boolean;
   /** Events a calendar month the account may send; warns at 80 %, 0 = unlimited. Default 3 000 000. */
