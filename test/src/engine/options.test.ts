@@ -29,6 +29,12 @@ describe('resolveAccountOptions', () => {
     assert.equal(options.flushInterval, 1000);
   });
 
+  it('defaults memoryWindow to 10 000, or to maxQueue when that is smaller', () => {
+    assert.equal(resolveAccountOptions({ accessKey: KEY }).memoryWindow, 10_000);
+    assert.equal(resolveAccountOptions({ accessKey: KEY, maxQueue: 8 }).memoryWindow, 8);
+    assert.equal(resolveAccountOptions({ accessKey: KEY, maxQueue: 8, memoryWindow: 3 }).memoryWindow, 3);
+  });
+
   it('names the access key without showing it', () => {
     for (const accessKey of ['', '   ', 42]) {
       const caught = error({ accessKey });
@@ -44,6 +50,9 @@ describe('resolveAccountOptions', () => {
     [{ batchSize: '5' }, TypeError, `Expected 'batchSize' to be an integer from 1 to 10, got '5' (string)`],
     [{ flushInterval: -1 }, RangeError, `Expected 'flushInterval' to be an integer from 0 to 60000, got -1 (number)`],
     [{ maxQueue: 0 }, RangeError, `Expected 'maxQueue' to be an integer from 1 to 10000000, got 0 (number)`],
+    [{ memoryWindow: 0 }, RangeError, `Expected 'memoryWindow' to be an integer from 1 to 100000, got 0 (number)`],
+    [{ maxQueue: 8, memoryWindow: 9 }, RangeError, `Expected 'memoryWindow' to be an integer from 1 to 8, got 9 (number)`],
+    [{ memoryWindow: '10' }, TypeError, `Expected 'memoryWindow' to be an integer from 1 to 100000, got '10' (string)`],
     [{ overflow: 'drop-newest' }, RangeError, `Expected 'overflow' to be one of 'drop-oldest', 'refuse-newest', got 'drop-newest' (string)`],
     [{ persist: true }, TypeError, `Expected 'persist' to be one of 'off', 'file', got true (boolean)`],
     [{ persist: 'file' }, TypeError, `Expected 'spoolFile' to be a non-empty file path when 'persist' is 'file', got undefined (undefined)`],
