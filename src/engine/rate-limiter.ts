@@ -68,7 +68,8 @@ export interface SlotRequest {
  *   start), and while others were seen in this window or the last, the limiter is cautious:
  *   one request in flight at a time, and a request only while the server's last `Remaining`
  *   is above a reserve. The reserve is the most requests the others slipped in between two
- *   answers of this process (this window and the last), raised by one after each 429: it keeps
+ *   answers of this process (this window and the last), raised by one after each 429 (that
+ *   raise lasts until a window passes without others, not just two windows): it keeps
  *   room for the others' requests in flight and for their first request of a window, so
  *   processes that each follow these rules do not trip the limit while their timing holds.
  *   Alone, the whole budget goes out at once.
@@ -112,6 +113,8 @@ export class RateLimiter {
   /** The reserve learnt in the current window and in the previous one. */
   #reserveNow = 0;
   #reservePrev = 0;
+  /** Raised by each 429 while the key is shared; kept until the limiter is alone again. */
+  #floor = 0;
   readonly #alarm: Alarm;
 
   constructor(options: RateLimiterOptions) {
@@ -140,7 +143,7 @@ export class RateLimiter {
 
   /** Slots the limiter leaves in each window for the other processes' requests in flight. */
   get reserve(): number {
-    return Math.max(this.#reserveNow, this.#reservePrev);
+    return Math.max(this.#reserveNow, this.#reservePrev, this.#floor);
   }
 
   /** Queues `request`; its `grant` is called (synchronously when a slot is free) with the ticket. */
@@ -196,7 +199,9 @@ export class RateLimiter {
       this.#window += 1;
       this.#windowEnd = -Infinity;
       this.#firstPending = false;
-      this.#reserveNow = Math.max(this.#reserveNow, this.reserve + 1);
+      // A learnt reserve lasts two windows; the one a 429 taught lasts while the key is shared, so
+      // the same collision at a window's edge does not come back every few windows.
+      this.#floor = this.reserve + 1;
       this.#othersSeen = this.#window;
       this.#alone = false;
     }
@@ -249,7 +254,10 @@ export class RateLimiter {
   }
 
   #openWindow(now: number): void {
-    if (this.#answers > 0 && this.#othersSeen < this.#window) this.#alone = true;
+    if (this.#answers > 0 && this.#othersSeen < this.#window) {
+      this.#alone = true;
+      this.#floor = 0;
+    }
     this.#window += 1;
     this.#used = 0;
     this.#answers = 0;

@@ -160,6 +160,29 @@ describe('RateLimiter', () => {
     assert.equal(limiter.reserve, 1);
   });
 
+  it('keeps the reserve a 429 taught while the key is shared, and forgets it once alone', () => {
+    limiter = new RateLimiter({ limit: 10, windowMs: 10_000, marginMs: 100 });
+    ask(1);
+    limiter.observe(granted[0]!, { status: 429, limit: 10, remaining: 0, retryAfter: 1 });
+    assert.equal(limiter.reserve, 1);
+    // Three windows, each shared (an answer shows others), none teaching a reserve of its own.
+    for (let w = 0; w < 3; w++) {
+      clock.tick(10_100);
+      ask(1);
+      limiter.observe(granted[granted.length - 1]!, { status: 204, limit: 10, remaining: 5 });
+      assert.equal(limiter.reserve, 1, `window ${w + 1}: the 429's lesson still holds`);
+    }
+    // A window whose answers show no one else; the next one opens alone, without the reserve.
+    clock.tick(10_100);
+    ask(1);
+    limiter.observe(granted[granted.length - 1]!, { status: 204, limit: 10, remaining: 9 });
+    clock.tick(10_100);
+    ask(1);
+    assert.equal(granted.length, 6);
+    assert.equal(limiter.cautious, false);
+    assert.equal(limiter.reserve, 0);
+  });
+
   it('gives back unused slots and withdraws cancelled requests', () => {
     passAloneWindow();
     ask(3);
