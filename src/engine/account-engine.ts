@@ -13,7 +13,7 @@ import { requestsPerWindow, resolveAccountOptions } from './options';
 import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
 import { backsOff, classifyResponse, responseMessage, type ResponseKind } from './response';
 import { SpilledTail } from './spilled-tail';
-import { rewriteBuckets, Spool, type SpoolContents, type SpoolRun } from './spool';
+import { Spool, type SpoolRun } from './spool';
 import type {
   AccountEngineEvents,
   AccountOptions,
@@ -208,11 +208,7 @@ export class AccountEngine extends EventEmitter {
     });
     if (this.options.persist === 'file') {
       this.#spool = new Spool(this.options.spoolFile!);
-      const contents = this.#spool.load();
-      if (contents.badLines > 0) {
-        warnings.push(`Spool file ${this.options.spoolFile}: ${contents.badLines} line(s) could not be read and were skipped; every intact record was recovered`);
-      }
-      failures.push(...this.#replay(contents));
+      failures.push(...this.#replay(warnings));
       if (this.#queued > 0) this.#schedulePump();
     }
     // Listeners are attached after the constructor returns.
@@ -474,47 +470,28 @@ export class AccountEngine extends EventEmitter {
    * the events written first ('drop-oldest') or last ('refuse-newest'), and the spool is rewritten
    * without them. Events of one spool record were one submit: with the URL transport they travel
    * in requests of their own again. The first `memoryWindow` events are held in memory, the rest
-   * spilled (read back from the spool as the queue drains). Returns the dropped events.
+   * spilled (read back from the spool as the queue drains). Adds what to warn about to `warnings`;
+   * returns the dropped events.
    */
-  #replay({ buckets, records, offsets: loaded }: SpoolContents): FailedEvent[] {
-    let offsets = loaded;
-    const { maxQueue, overflow } = this.options;
+  #replay(warnings: string[]): FailedEvent[] {
+    const { maxQueue, overflow, memoryWindow, spoolFile } = this.options;
     const now = this.#now();
-    const failures: FailedEvent[] = [];
-    const all: { bucketKey: string; index: number; record: number }[] = [];
-    for (const [bucketKey, numbers] of records) numbers.forEach((record, index) => all.push({ bucketKey, index, record }));
-    if (all.length > maxQueue) {
-      all.sort((a, b) => a.record - b.record);
-      const excess = all.length - maxQueue;
-      const gone = overflow === 'drop-oldest' ? all.slice(0, excess) : all.slice(maxQueue);
-      const what = overflow === 'drop-oldest' ? 'dropped the oldest' : 'refused the newest';
-      const message = `the spool held ${all.length} events, over maxQueue ${maxQueue}: ${what} ${excess}`;
-      const dropped = new Set(gone.map(({ bucketKey, index }) => `${index}\n${bucketKey}`));
-      for (const { bucketKey, index } of gone) failures.push(this.#fail(bucketKey, buckets.get(bucketKey)![index]!, undefined, 'overflow', message, 0, 0, now));
-      for (const [bucketKey, events] of buckets) {
-        const kept = (_: unknown, index: number): boolean => !dropped.has(`${index}\n${bucketKey}`);
-        buckets.set(bucketKey, events.filter(kept));
-        records.set(bucketKey, records.get(bucketKey)!.filter(kept));
-      }
-      offsets = rewriteBuckets(this.#spool!, buckets, records);
-    }
     const url = this.options.transport === 'url';
-    for (const [bucketKey, events] of buckets) {
-      if (events.length === 0) continue;
+    const loaded = this.#spool!.load(maxQueue, overflow, ({ bucketKey, start, events, offset }) => {
       const bucket = this.#bucket(bucketKey);
       const tail = bucket.tail!;
-      const numbers = records.get(bucketKey)!;
-      const lines = offsets.get(bucketKey)!;
-      let recordStart = 0;
-      events.forEach((event, index) => {
-        if (numbers[index] !== numbers[index - 1]) recordStart = index;
-        if (tail.length === 0 && this.#resident < this.options.memoryWindow) this.#keep(bucket, event, now, undefined, url && index === recordStart);
-        else tail.append(lines[index]!, index, 1, now, undefined, index - recordStart);
-      });
-      bucket.nextIndex = events.length;
+      let at = 0;
+      for (; at < events.length && tail.length === 0 && this.#resident < memoryWindow; at++) this.#keep(bucket, events[at]!, now, undefined, url && at === 0);
+      if (at < events.length) tail.append(offset, start + at, events.length - at, now, undefined, at);
+      bucket.nextIndex = start + events.length;
       this.#queued += events.length;
+    });
+    if (loaded.badLines > 0) {
+      warnings.push(`Spool file ${spoolFile}: ${loaded.badLines} line(s) could not be read and were skipped; every intact record was recovered`);
     }
-    return failures;
+    const what = overflow === 'drop-oldest' ? 'dropped the oldest' : 'refused the newest';
+    const message = `the spool held ${loaded.held} events, over maxQueue ${maxQueue}: ${what} ${loaded.overflow.length}`;
+    return loaded.overflow.map(({ bucketKey, event }) => this.#fail(bucketKey, event, undefined, 'overflow', message, 0, 0, now));
   }
 
   /** URL transport: a submit travels in requests of its own, of at most `batchSize` events. */

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IsEvent } from '../event';
+import { IndexRanges } from './index-ranges';
+import type { OverflowPolicy } from './types';
 
 /** A contiguous run of live events of one bucket, as the engine holds them. */
 export interface SpoolRun {
@@ -10,20 +12,25 @@ export interface SpoolRun {
   events: readonly IsEvent[];
 }
 
-/** What a spool file held when it was opened. */
-export interface SpoolContents {
-  /** The undelivered events of each bucket, in queue order. */
-  buckets: Map<string, IsEvent[]>;
-  /**
-   * For each event of `buckets`, the number of the record that wrote it: events of one record
-   * came in one submit (the URL transport keeps them in requests of their own), and a lower
-   * number was written earlier (the overflow policy's oldest).
-   */
-  records: Map<string, number[]>;
+/** A record of the rewritten file, as {@link Spool.load} passes it on. */
+export interface LoadedRecord {
+  bucketKey: string;
+  /** Spool index of `events[0]`: each bucket is numbered from 0 again. */
+  start: number;
+  /** Events of one submit (the URL transport keeps them in requests of their own). */
+  events: IsEvent[];
+  /** Byte offset of the record's line in the rewritten file, for {@link Spool.readRecords}. */
+  offset: number;
+}
+
+/** What {@link Spool.load} found. */
+export interface SpoolLoad {
+  /** Undelivered events the file held, kept or not. */
+  held: number;
   /** Lines that could not be read (corrupted or cut off) and were skipped. */
   badLines: number;
-  /** For each event of `buckets`, the byte offset in the rewritten file of the line that holds it. */
-  offsets: Map<string, number[]>;
+  /** The events not kept because the file held more than `maxEvents`, in file order. */
+  overflow: { bucketKey: string; event: IsEvent }[];
 }
 
 /** An event record as {@link Spool.readRecords} passes it on. */
@@ -70,39 +77,10 @@ function parseLine(line: string): SpoolLine | undefined {
   return Number.isSafeInteger(record.n) && record.n! > 0 ? record : undefined;
 }
 
-/** The buckets' events as runs numbered from 0 in each bucket, one run per record. */
-export function spoolRuns(buckets: ReadonlyMap<string, readonly IsEvent[]>, records: ReadonlyMap<string, readonly number[]>): SpoolRun[] {
-  const runs: SpoolRun[] = [];
-  for (const [bucketKey, events] of buckets) {
-    const numbers = records.get(bucketKey)!;
-    let start = 0;
-    for (let index = 1; index <= events.length; index++) {
-      if (index < events.length && numbers[index] === numbers[start]) continue;
-      runs.push({ bucketKey, start, events: events.slice(start, index) });
-      start = index;
-    }
-  }
-  return runs;
-}
-
-/**
- * Rewrites `spool` with the given buckets' events, one line per record (see {@link spoolRuns}),
- * and returns for each event the byte offset of its line in the new file.
- */
-export function rewriteBuckets(spool: Spool, buckets: ReadonlyMap<string, readonly IsEvent[]>, records: ReadonlyMap<string, readonly number[]>): Map<string, number[]> {
-  const runs = spoolRuns(buckets, records);
-  const lineOffsets = spool.rewrite(runs);
-  const offsets = new Map<string, number[]>();
-  runs.forEach((run, r) => {
-    let list = offsets.get(run.bucketKey);
-    if (!list) offsets.set(run.bucketKey, (list = []));
-    for (let n = 0; n < run.events.length; n++) list.push(lineOffsets[r]!);
-  });
-  return offsets;
-}
-
-/** Bytes read from the file at a time by {@link Spool.readRecords}. */
+/** Bytes read from the file at a time. */
 const READ_BYTES = 64 * 1024;
+/** Bytes a rewrite collects before it writes them. */
+const WRITE_BYTES = 1024 * 1024;
 
 /**
  * The durable queue of one engine (`persist: 'file'`): an append-only file of JSON lines.
@@ -131,41 +109,68 @@ export class Spool {
   }
 
   /**
-   * Reads every intact record, skipping (and counting) unreadable lines, then rewrites the file
-   * with the surviving events numbered from 0 in each bucket, one record per surviving record.
+   * Reads every intact record, skipping (and counting) unreadable lines, and rewrites the file
+   * with the surviving events numbered from 0 in each bucket, one record per surviving record,
+   * in the order they were written. Calls `keep` with each record of the new file, in order.
    *
-   * The whole file is read into memory here (the events and a few numbers per event), so opening
-   * a spool of a large backlog takes memory for all of it once; the engine then keeps at most
-   * `memoryWindow` of the events and lets the rest go (it reads them back at `offsets`).
+   * When more than `maxEvents` survive, `policy` picks the events left out (and not written back):
+   * the first written ('drop-oldest') or the last ('refuse-newest').
+   *
+   * The file is streamed twice (once to learn which indices were removed, once to rewrite it):
+   * memory holds the removed and written index ranges of each bucket and what `keep` keeps, never
+   * the whole file.
    */
-  load(): SpoolContents {
-    const text = fs.readFileSync(this.file, 'utf8');
-    const live = new Map<string, Map<number, { event: IsEvent; record: number }>>();
+  load(maxEvents: number, policy: OverflowPolicy, keep: (record: LoadedRecord) => void): SpoolLoad {
+    const written = new Map<string, IndexRanges>();
+    const removed = new Map<string, IndexRanges>();
     let badLines = 0;
-    let records = 0;
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
+    this.#scan(0, (buffer, start, end) => {
+      const line = buffer.toString('utf8', start, end);
+      if (line.trim() === '') return true;
       const record = parseLine(line);
-      if (!record) {
-        badLines += 1;
-        continue;
+      if (!record) badLines += 1;
+      else {
+        const ranges = record.e ? written : removed;
+        let set = ranges.get(record.b);
+        if (!set) ranges.set(record.b, (set = new IndexRanges()));
+        set.add(record.i, record.i + (record.e ? record.e.length : record.n!));
       }
-      let bucket = live.get(record.b);
-      if (!bucket) live.set(record.b, (bucket = new Map()));
-      if (record.e) {
-        records += 1;
-        record.e.forEach((event, offset) => bucket.set(record.i + offset, { event, record: records }));
-      } else for (let index = record.i; index < record.i + record.n!; index++) bucket.delete(index);
-    }
-    const contents: SpoolContents = { buckets: new Map(), records: new Map(), badLines, offsets: new Map() };
-    for (const [bucketKey, events] of live) {
-      if (events.size === 0) continue;
-      const kept = [...events].sort(([a], [b]) => a - b).map(([, entry]) => entry);
-      contents.buckets.set(bucketKey, kept.map((entry) => entry.event));
-      contents.records.set(bucketKey, kept.map((entry) => entry.record));
-    }
-    contents.offsets = rewriteBuckets(this, contents.buckets, contents.records);
-    return contents;
+      return true;
+    });
+    let held = 0;
+    for (const [bucketKey, set] of written) held += set.countWithout(removed.get(bucketKey) ?? new IndexRanges());
+    const skipFirst = policy === 'drop-oldest' ? Math.max(0, held - maxEvents) : 0;
+    const overflow: SpoolLoad['overflow'] = [];
+    /** Per bucket: the next new index, and the last old index read (a repeated one is skipped). */
+    const next = new Map<string, { index: number; last: number }>();
+    let seen = 0;
+    let live = 0;
+    this.#replace((write) =>
+      this.#scan(0, (buffer, start, end) => {
+        const record = parseLine(buffer.toString('utf8', start, end));
+        if (!record?.e) return true;
+        const gone = removed.get(record.b);
+        let bucket = next.get(record.b);
+        if (!bucket) next.set(record.b, (bucket = { index: 0, last: -1 }));
+        const kept: IsEvent[] = [];
+        record.e.forEach((event, at) => {
+          const index = record.i + at;
+          if (index <= bucket.last || gone?.has(index)) return;
+          bucket.last = index;
+          seen += 1;
+          if (seen <= skipFirst || seen > skipFirst + maxEvents) overflow.push({ bucketKey: record.b, event });
+          else kept.push(event);
+        });
+        if (kept.length === 0) return true;
+        const offset = write(`${JSON.stringify({ b: record.b, i: bucket.index, e: kept })}\n`);
+        keep({ bucketKey: record.b, start: bucket.index, events: kept, offset });
+        bucket.index += kept.length;
+        live += kept.length;
+        return true;
+      }),
+    );
+    this.#live = live;
+    return { held, badLines, overflow };
   }
 
   /**
@@ -185,21 +190,34 @@ export class Spool {
    */
   readRecords(bucketKey: string, from: number, visit: (record: SpoolRecord) => boolean): void {
     const prefix = Buffer.from(`{"b":${JSON.stringify(bucketKey)},`);
+    this.#scan(from, (buffer, start, end, offset) => {
+      if (buffer.compare(prefix, 0, prefix.length, start, Math.min(start + prefix.length, end)) !== 0) return true;
+      const record = parseLine(buffer.toString('utf8', start, end));
+      return !record?.e || visit({ start: record.i, events: record.e, offset });
+    });
+  }
+
+  /**
+   * Passes each line from byte offset `from` on (`buffer` bytes `start` to `end`, the newline left
+   * out; `offset` where it starts in the file) to `visit` until it returns false or the file ends.
+   * A last line without a newline is passed too.
+   */
+  #scan(from: number, visit: (buffer: Buffer, start: number, end: number, offset: number) => boolean): void {
     let buffer = Buffer.alloc(READ_BYTES);
     let offset = from;
     while (offset < this.#size) {
       const read = fs.readSync(this.#fd, buffer, 0, Math.min(buffer.length, this.#size - offset), offset);
       let at = 0;
       for (let end = buffer.indexOf(10, at); end !== -1 && end < read; end = buffer.indexOf(10, at)) {
-        if (buffer.compare(prefix, 0, prefix.length, at, Math.min(at + prefix.length, end)) === 0) {
-          const record = parseLine(buffer.toString('utf8', at, end));
-          if (record?.e && !visit({ start: record.i, events: record.e, offset: offset + at })) return;
-        }
+        if (!visit(buffer, at, end, offset + at)) return;
         at = end + 1;
       }
       if (at === 0) {
-        // No whole line left (a cut-off end), or a line longer than the buffer: read again with room for it.
-        if (read < buffer.length) return;
+        if (read === this.#size - offset) {
+          visit(buffer, 0, read, offset);
+          return;
+        }
+        // A line longer than the buffer: read again with room for it.
         buffer = Buffer.alloc(buffer.length * 2);
       }
       offset += at;
@@ -218,28 +236,49 @@ export class Spool {
     return (this.#removed >= COMPACT_AFTER && this.#removed >= this.#live) || (this.#live === 0 && this.#removed >= COMPACT_WHEN_EMPTY);
   }
 
-  /** Replaces the file by the given live runs; returns the byte offset of each run's line. */
-  rewrite(runs: readonly SpoolRun[]): number[] {
-    const temp = `${this.file}.tmp`;
-    const offsets: number[] = [];
-    let size = 0;
-    const lines = runs.map((run) => {
-      offsets.push(size);
-      const line = run.events.length > 0 ? `${JSON.stringify({ b: run.bucketKey, i: run.start, e: run.events })}\n` : '';
-      size += Buffer.byteLength(line);
-      return line;
+  /** Replaces the file by the given live runs. */
+  rewrite(runs: readonly SpoolRun[]): void {
+    this.#replace((write) => {
+      for (const run of runs) if (run.events.length > 0) write(`${JSON.stringify({ b: run.bucketKey, i: run.start, e: run.events })}\n`);
     });
-    fs.writeFileSync(temp, lines.join(''));
-    const fd = fs.openSync(temp, 'r+');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
+    this.#live = runs.reduce((sum, run) => sum + run.events.length, 0);
+  }
+
+  /**
+   * Replaces the file by the lines `fill` writes (to `.tmp`, fsync, rename); `write` returns the
+   * byte offset of the line in the new file. The caller sets the live count.
+   */
+  #replace(fill: (write: (line: string) => number) => void): void {
+    const temp = `${this.file}.tmp`;
+    const fd = fs.openSync(temp, 'w');
+    let size = 0;
+    let pending: string[] = [];
+    let pendingBytes = 0;
+    const flush = (): void => {
+      fs.writeSync(fd, pending.join(''));
+      pending = [];
+      pendingBytes = 0;
+    };
+    try {
+      fill((line) => {
+        const offset = size;
+        const bytes = Buffer.byteLength(line);
+        size += bytes;
+        pending.push(line);
+        pendingBytes += bytes;
+        if (pendingBytes >= WRITE_BYTES) flush();
+        return offset;
+      });
+      flush();
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.closeSync(this.#fd);
     fs.renameSync(temp, this.file);
     this.#fd = fs.openSync(this.file, 'a+');
     this.#size = size;
-    this.#live = runs.reduce((sum, run) => sum + run.events.length, 0);
     this.#removed = 0;
-    return offsets;
   }
 
   /** Syncs and closes the file. */

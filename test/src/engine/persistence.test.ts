@@ -5,7 +5,7 @@ import path from 'node:path';
 import sinon from 'sinon';
 import { AccountEngine, type AccountOptions, type FailedEvent, type OverflowPolicy } from '../../../src/engine';
 import { MonthCounter } from '../../../src/engine/month-counter';
-import { Spool } from '../../../src/engine/spool';
+import { Spool, type LoadedRecord } from '../../../src/engine/spool';
 import type { HttpResult } from '../../../src/engine/http-client';
 import { events, FakeHttp, freshKey } from './fake-http';
 
@@ -191,10 +191,11 @@ describe('persistence', () => {
       spool.remove('a', 1, 2);
       spool.close();
       const again = new Spool(file);
-      const { buckets, badLines } = again.load();
+      const kept: LoadedRecord[] = [];
+      const { badLines, held, overflow } = again.load(10, 'drop-oldest', (record) => kept.push(record));
       again.close();
-      assert.equal(badLines, 0);
-      assert.deepEqual(buckets.get('a')!.map((e) => e.value), [0, 3, 4]);
+      assert.deepEqual({ badLines, held, overflow }, { badLines: 0, held: 3, overflow: [] });
+      assert.deepEqual(kept, [{ bucketKey: 'a', start: 0, events: [events(5)[0], events(5)[3], events(5)[4]], offset: 0 }]);
       assert.equal(fs.readFileSync(file, 'utf8'), `${JSON.stringify({ b: 'a', i: 0, e: [events(5)[0], events(5)[3], events(5)[4]] })}\n`);
     });
   });
