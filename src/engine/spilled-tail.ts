@@ -77,28 +77,25 @@ export class SpilledTail<T> {
    */
   moveInto(queue: EventQueue<T>, count: number, spool: Spool): void {
     let left = Math.min(count, this.#length);
-    while (left > 0) {
-      const run = this.#head;
-      const time = this.#times[run]!;
-      const slot = this.#slots[run];
-      let fromRun = Math.min(left, this.#counts[run]!);
-      spool.readRecords(this.bucketKey, this.#offsets[run]!, (record) => {
-        for (let at = Math.max(0, this.#first - record.start); at < record.events.length && fromRun > 0; at++) {
-          queue.push(record.events[at]!, time, slot, this.groupSize > 0 && this.#phases[run] === 0);
-          if (this.groupSize > 0) this.#phases[run] = (this.#phases[run]! + 1) % this.groupSize;
-          this.#first += 1;
-          this.#counts[run]! -= 1;
-          this.#length -= 1;
-          fromRun -= 1;
-          left -= 1;
-        }
-        // The next event is in this line or after it.
-        this.#offsets[run] = record.offset;
-        return fromRun > 0;
-      });
-      if (fromRun > 0) throw new Error(`Spool file ${spool.file}: the spilled events of bucket '${this.bucketKey}' from spool index ${this.#first} are missing`);
-      if (this.#counts[run] === 0) this.#dropRun();
-    }
+    if (left === 0) return;
+    // Runs follow one another in the file: one pass reads them all.
+    spool.readRecords(this.bucketKey, this.#offsets[this.#head]!, (record) => {
+      for (let at = Math.max(0, this.#first - record.start); at < record.events.length && left > 0; at++) {
+        const run = this.#head;
+        const phase = this.#phases[run]!;
+        queue.push(record.events[at]!, this.#times[run]!, this.#slots[run], this.groupSize > 0 && phase === 0);
+        if (this.groupSize > 0) this.#phases[run] = (phase + 1) % this.groupSize;
+        this.#first += 1;
+        this.#length -= 1;
+        left -= 1;
+        this.#counts[run]! -= 1;
+        if (this.#counts[run] === 0) this.#dropRun();
+        // The run's next event is in this line or after it.
+        else this.#offsets[run] = record.offset;
+      }
+      return left > 0;
+    });
+    if (left > 0) throw new Error(`Spool file ${spool.file}: the spilled events of bucket '${this.bucketKey}' from spool index ${this.#first} are missing`);
   }
 
   #dropRun(): void {
