@@ -1,6 +1,6 @@
 /** The engine: the shared, rate-limited batcher of an Initial State account. No Node-RED here. */
 export * from './types';
-export { AccountEngine, BucketError, CREATE_BUCKET_ATTEMPTS, type AccountEngineDeps } from './account-engine';
+export { AccountEngine, BucketError, CREATE_BUCKET_ATTEMPTS, type AccountEngineDeps, type MemoryStats } from './account-engine';
 export { LimiterRegistry, processLimiters } from './limiter-registry';
 export { DEFAULT_ACCOUNT_OPTIONS, resolveAccountOptions, requestsPerWindow } from './options';
 export { maskKey } from './mask-key';

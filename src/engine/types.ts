@@ -34,7 +34,9 @@ export interface AccountOptions {
    * With `persist: 'file'`: events of the queue held in memory at most, 1 to `maxQueue`; the rest
    * live only in the spool file and are read back in order as the queue drains, so memory stays
    * flat as the backlog grows. A batch read back for sending may exceed it by up to `batchSize`
-   * events until it leaves the queue. Ignored with `persist: 'off'` (all of the queue is in memory).
+   * events until it leaves the queue. While any event is spilled the spool file is not compacted
+   * (it is about as big as the backlog then anyway); it is once all are in memory again.
+   * Ignored with `persist: 'off'` (all of the queue is in memory).
    * Default 10 000, or `maxQueue` when that is smaller.
    */
   memoryWindow: number;
