@@ -194,6 +194,25 @@ describe('memoryWindow (persist file)', () => {
     assert.equal(third.counters().queued, 0, 'nothing is replayed twice');
   });
 
+  it('spools a submit that overflows part-way with the right indices, so a restart delivers exactly what was kept', async () => {
+    http.respond = () => ({ status: 503, body: '' });
+    const options = { memoryWindow: 1, maxQueue: 2, closeTimeout: 0 };
+    const first = engine(options, 'part-way.spool');
+    const dropped: FailedEvent[] = [];
+    first.on('dropped', (failed) => dropped.push(...failed));
+    first.submit('a', events(5));
+    assert.deepEqual(first.memoryStats(), { resident: 0, peakResident: 1, spilled: 2 }, 'once a bucket has spilled events, its new ones follow them');
+    const closing = first.close();
+    await clock.tickAsync(0);
+    assert.deepEqual(await closing, { delivered: 0, spooled: 2, undelivered: 0 });
+    assert.deepEqual(dropped.map((f) => f.event.value), [0, 1, 2]);
+    http.respond = () => OK;
+    const second = engine(options, 'part-way.spool');
+    await clock.tickAsync(0);
+    assert.deepEqual(delivered('a'), [3, 4]);
+    assert.equal(second.counters().queued, 0);
+  });
+
   it('holds at most memoryWindow plus one chunk in memory while 200 000 events drain', async () => {
     const e = engine({ memoryWindow: 1000, maxQueue: 200_000 });
     for (let i = 0; i < 10_000; i++) {
