@@ -58,6 +58,9 @@ export = function (RED: NodeAPI): void {
           // With a msg, the error reaches the Catch nodes of every user (a bare error is only logged).
           const text = `access key ${key} rejected by ${options.endpoint}: ${detail}`;
           node.error(text, { topic: 'key-rejected', payload: text });
+        } else if (state === 'spool-unreadable') {
+          const text = `account ${key}: ${detail}`;
+          node.error(text, { topic: 'spool-unreadable', payload: text });
         } else if (state === 'quota-exceeded') {
           node.warn(`monthly quota used up for access key ${key}: ${detail}`);
         }

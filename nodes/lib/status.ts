@@ -11,6 +11,7 @@ export interface StatusCounts {
 const STOPPED: Partial<Record<AccountView['state'], string>> = {
   'key-rejected': 'key rejected',
   'quota-exceeded': 'quota used up',
+  'spool-unreadable': 'spool unreadable',
 };
 
 /**

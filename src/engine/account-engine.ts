@@ -162,6 +162,8 @@ export class AccountEngine extends EventEmitter {
   #state: AccountState = 'idle';
   #keyRejected = false;
   #quotaPaused = false;
+  /** The spool lost events spilled to it: see {@link #refill}. */
+  #spoolUnreadable = false;
   #probeAt = 0;
   #probing = false;
   #waitingForWindow = false;
@@ -289,7 +291,12 @@ export class AccountEngine extends EventEmitter {
         }
         // The spool must hold the new events before their removal records can refer to them.
         toSpool();
-        failures.push(this.#dropOldest(now));
+        const dropped = this.#dropOldest(now);
+        if (!dropped) {
+          failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'overflow', `the queue is full (maxQueue ${maxQueue}) and its oldest event could not be read back from the spool: refused the newest event`, 0, 0, now));
+          continue;
+        }
+        failures.push(dropped);
       }
       // A bucket's spilled events are its newest: once it has some, the new ones follow them.
       if (bucket.tail && (spilled > 0 || bucket.tail.length > 0 || this.#resident >= memoryWindow)) {
@@ -504,13 +511,17 @@ export class AccountEngine extends EventEmitter {
     return (slot, queuedAt) => ticketOf(slot, bucket.key, queuedAt);
   }
 
-  /** Drops the oldest queued (not in-flight) event of all buckets. */
-  #dropOldest(now: number): FailedEvent {
+  /**
+   * Drops the oldest queued (not in-flight) event of all buckets; undefined when it could not be
+   * read back from the spool (then the caller refuses the newest instead).
+   */
+  #dropOldest(now: number): FailedEvent | undefined {
     let oldest: Bucket | undefined;
     for (const bucket of this.#buckets.values()) {
       if (queuedIn(bucket) > 0 && (!oldest || headTime(bucket) < headTime(oldest))) oldest = bucket;
     }
     if (oldest!.queue.length === 0) this.#refill(oldest!, 1);
+    if (oldest!.queue.length === 0) return undefined;
     const events: IsEvent[] = [];
     const tickets: (DeliveryTicket | undefined)[] = [];
     oldest!.queue.shiftInto(events, tickets, this.#ticketOf(oldest!));
@@ -558,7 +569,7 @@ export class AccountEngine extends EventEmitter {
 
   /** Asks the limiter for as many slots as there are buckets ready, and wakes up for the next. */
   #pump(): void {
-    if (this.#stopping || this.#keyRejected) return;
+    if (this.#stopping || this.#keyRejected || this.#spoolUnreadable) return;
     const now = this.#now();
     let ready = 0;
     let next = Infinity;
@@ -611,7 +622,10 @@ export class AccountEngine extends EventEmitter {
       void this.#send(slot, (signal) => this.#http.createBucket(bucket.key, undefined, signal)).then((result) => this.#onCreated(bucket, result));
       return;
     }
-    if (chosen.pieces.length === 0) this.#takeBatch(chosen);
+    if (chosen.pieces.length === 0 && !this.#takeBatch(chosen)) {
+      chosen.busy = false;
+      return this.#limiter.giveBack(slot);
+    }
     const bucket = chosen;
     const piece = chosen.pieces[0]!;
     piece.attempts += 1;
@@ -619,10 +633,14 @@ export class AccountEngine extends EventEmitter {
     void this.#send(slot, (signal) => send.call(this.#http, bucket.key, piece.events, signal)).then((result) => this.#onSent(bucket, piece, result));
   }
 
-  /** Moves the next batch (count, bytes and URL groups permitting) from the queue into flight. */
-  #takeBatch(bucket: Bucket): void {
+  /**
+   * Moves the next batch (count, bytes and URL groups permitting) from the queue into flight.
+   * False when there was nothing to take (the spool could not give the spilled events back).
+   */
+  #takeBatch(bucket: Bucket): boolean {
     const { queue } = bucket;
     if (queue.length < this.options.batchSize) this.#refill(bucket, this.options.batchSize - queue.length);
+    if (queue.length === 0) return false;
     const events: IsEvent[] = [];
     const tickets: (DeliveryTicket | undefined)[] = [];
     const oldest = queue.headTime();
@@ -640,6 +658,7 @@ export class AccountEngine extends EventEmitter {
     this.#queued -= events.length;
     this.#resident -= events.length;
     this.#inFlight += events.length;
+    return true;
   }
 
   /** Holds a queued event in memory. */
@@ -658,9 +677,18 @@ export class AccountEngine extends EventEmitter {
     if (!tail || tail.length === 0) return;
     const room = this.options.memoryWindow - this.#resident;
     const count = Math.min(tail.length, Math.max(wanted, Math.min(REFILL_CHUNK, room)));
-    tail.moveInto(bucket.queue, count, this.#spool!);
-    this.#resident += count;
+    const moved = tail.moveInto(bucket.queue, count, this.#spool!);
+    this.#resident += moved;
     if (this.#resident > this.#peakResident) this.#peakResident = this.#resident;
+    if (moved < count && !this.#spoolUnreadable) {
+      // Only a file changed under the engine gets here. Stop rather than guess: a restart reads
+      // back every intact record and says how many lines it could not.
+      this.#spoolUnreadable = true;
+      this.#lastError = `spool file ${this.#spool!.file} no longer holds the queued events of bucket '${bucket.key}': sending stopped; restart to recover what the file still holds`;
+      this.#stopSending();
+      this.emit('warning', this.#lastError);
+      this.#refreshState('spool unreadable');
+    }
   }
 
   /** Makes one request on a granted slot and feeds the limiter its answer. */
@@ -834,6 +862,7 @@ export class AccountEngine extends EventEmitter {
   #refreshState(detail: string): void {
     let state: AccountState;
     if (this.#closed) state = 'closed';
+    else if (this.#spoolUnreadable) state = 'spool-unreadable';
     else if (this.#keyRejected) state = 'key-rejected';
     else if (this.#quotaPaused) state = 'quota-exceeded';
     else if (this.#queued + this.#inFlight === 0) state = 'idle';
@@ -842,7 +871,7 @@ export class AccountEngine extends EventEmitter {
     else state = 'sending';
     if (state === this.#state) return;
     this.#state = state;
-    const why = state === 'key-rejected' || state === 'quota-exceeded' ? `${detail}: ${this.#lastError ?? ''}` : detail;
+    const why = state === 'key-rejected' || state === 'quota-exceeded' || state === 'spool-unreadable' ? `${detail}: ${this.#lastError ?? ''}` : detail;
     this.emit('state', state, `${maskKey(this.options.accessKey)} ${why}`);
   }
 

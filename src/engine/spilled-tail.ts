@@ -73,11 +73,13 @@ export class SpilledTail<T> {
    * Moves the `count` oldest spilled events (at most all of them) into `queue`, reading them
    * from `spool`, with their queue time, ticket slot and group starts.
    *
-   * @throws Error when the spool no longer holds them (the file was changed under the engine)
+   * @returns how many were moved: fewer than asked (and than spilled) only when the spool no
+   *   longer holds them (the file was changed under the engine)
    */
-  moveInto(queue: EventQueue<T>, count: number, spool: Spool): void {
-    let left = Math.min(count, this.#length);
-    if (left === 0) return;
+  moveInto(queue: EventQueue<T>, count: number, spool: Spool): number {
+    const wanted = Math.min(count, this.#length);
+    let left = wanted;
+    if (left === 0) return 0;
     // Runs follow one another in the file: one pass reads them all.
     spool.readRecords(this.bucketKey, this.#offsets[this.#head]!, (record) => {
       for (let at = Math.max(0, this.#first - record.start); at < record.events.length && left > 0; at++) {
@@ -95,7 +97,7 @@ export class SpilledTail<T> {
       }
       return left > 0;
     });
-    if (left > 0) throw new Error(`Spool file ${spool.file}: the spilled events of bucket '${this.bucketKey}' from spool index ${this.#first} are missing`);
+    return wanted - left;
   }
 
   #dropRun(): void {

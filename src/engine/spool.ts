@@ -206,14 +206,17 @@ export class Spool {
     let buffer = Buffer.alloc(READ_BYTES);
     let offset = from;
     while (offset < this.#size) {
-      const read = fs.readSync(this.#fd, buffer, 0, Math.min(buffer.length, this.#size - offset), offset);
+      const want = Math.min(buffer.length, this.#size - offset);
+      const read = fs.readSync(this.#fd, buffer, 0, want, offset);
+      // Shorter than written: the file was cut under the engine. Never loop on it.
+      if (read === 0) return;
       let at = 0;
       for (let end = buffer.indexOf(10, at); end !== -1 && end < read; end = buffer.indexOf(10, at)) {
         if (!visit(buffer, at, end, offset + at)) return;
         at = end + 1;
       }
       if (at === 0) {
-        if (read === this.#size - offset) {
+        if (read === this.#size - offset || read < want) {
           visit(buffer, 0, read, offset);
           return;
         }

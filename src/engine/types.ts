@@ -100,6 +100,7 @@ export type AccountState =
   | 'retrying'        // backing off after 5xx / network errors
   | 'key-rejected'    // 401/403: sending stopped until reconfigured
   | 'quota-exceeded'  // 402: paused, probing every quotaProbeInterval
+  | 'spool-unreadable' // the spool file was changed under the engine: sending stopped, restart to recover it
   | 'closed';
 
 /** Counters for status, tests and the bench. */

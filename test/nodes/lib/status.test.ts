@@ -16,6 +16,7 @@ describe('nodes/lib/status', () => {
     assert.equal(deliveryStatus({ state: 'retrying' }, { queued: 1, delivered: 0 }).fill, 'yellow');
     assert.deepEqual(deliveryStatus({ state: 'key-rejected' }, { queued: 0, delivered: 5 }), { fill: 'red', shape: 'ring', text: 'key rejected' });
     assert.deepEqual(deliveryStatus({ state: 'quota-exceeded' }, { queued: 7, delivered: 5 }), { fill: 'red', shape: 'ring', text: 'quota used up, 7 q' });
+    assert.deepEqual(deliveryStatus({ state: 'spool-unreadable' }, { queued: 0, delivered: 5 }), { fill: 'red', shape: 'ring', text: 'spool unreadable' });
   });
 
   it('turns yellow at 80 % of the monthly quota and red at 100 %, while still sending', () => {
@@ -35,7 +36,7 @@ describe('nodes/lib/status', () => {
   });
 
   it('keeps status text short', () => {
-    for (const state of ['idle', 'sending', 'rate-limited', 'retrying', 'key-rejected', 'quota-exceeded', 'closed'] as const) {
+    for (const state of ['idle', 'sending', 'rate-limited', 'retrying', 'key-rejected', 'quota-exceeded', 'spool-unreadable', 'closed'] as const) {
       for (const level of [0, 80, 100] as const) {
         const text = deliveryStatus({ state, quotaLevel: level }, { queued: 9999, delivered: 99999 }).text ?? '';
         assert.ok(text.length <= 24, `${state}: "${text}"`);

@@ -229,4 +229,21 @@ describe('memoryWindow (persist file)', () => {
       assert.ok(values.every((value, i) => value === i), `${bucketKey} in order`);
     }
   });
+
+  it('stops with a clear state and warning when the spool loses spilled events under it, and throws nothing', async () => {
+    const e = engine({ memoryWindow: 5 });
+    const warnings: string[] = [];
+    e.on('warning', (message: string) => warnings.push(message));
+    for (let i = 0; i < 30; i++) e.submit('a', events(1, 'temp', i));
+    assert.equal(e.memoryStats().spilled, 25);
+    fs.truncateSync(path.join(dir, 'account.spool'), 0);
+    await clock.tickAsync(0);
+    assert.equal(e.state, 'spool-unreadable');
+    assert.deepEqual(delivered('a'), events(5).map((ev) => ev.value), 'the events held in memory still go out');
+    assert.match(warnings.join('\n'), /no longer holds the queued events of bucket 'a': sending stopped; restart/);
+    assert.match(e.counters().lastError ?? '', /no longer holds/);
+    // Nothing more is sent until a restart reads back what the file still holds.
+    await clock.tickAsync(5000);
+    assert.equal(delivered('a').length, 5);
+  });
 });
