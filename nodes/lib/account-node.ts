@@ -42,6 +42,8 @@ export interface AccountNodeDef extends NodeDef {
   backoffCap?: number | string;
   /** Hidden setting: the service's rate-limit window in ms (only an emulator changes it). Default 10 000. */
   windowMs?: number | string;
+  /** Hidden setting: with persist `file`, queued events held in memory at most (the rest wait in the spool). Default 10 000. */
+  memoryWindow?: number | string;
 }
 
 /** The account node's credentials. */

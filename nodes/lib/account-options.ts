@@ -43,6 +43,7 @@ export function accountInput(
     backoffBase: numeric(config.backoffBase),
     backoffCap: numeric(config.backoffCap),
     windowMs: numeric(config.windowMs),
+    memoryWindow: numeric(config.memoryWindow),
   };
   if (config.persist === 'file' && !userDir) throw new Error("persist 'file' needs Node-RED's settings.userDir, which is not set");
   if (userDir) {

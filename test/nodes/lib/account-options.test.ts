@@ -40,10 +40,10 @@ describe('nodes/lib/account-options', () => {
   });
 
   it('passes the hidden timing settings when the flow sets them', () => {
-    const input = accountInput({ ...EDITOR, requestTimeout: '300', backoffBase: 10, backoffCap: 50, windowMs: 1000, quotaProbeInterval: 200 }, {}, undefined);
+    const input = accountInput({ ...EDITOR, requestTimeout: '300', backoffBase: 10, backoffCap: 50, windowMs: 1000, quotaProbeInterval: 200, memoryWindow: '500' }, {}, undefined);
     assert.deepEqual(
-      [input.requestTimeout, input.backoffBase, input.backoffCap, input.windowMs, input.quotaProbeInterval],
-      [300, 10, 50, 1000, 200],
+      [input.requestTimeout, input.backoffBase, input.backoffCap, input.windowMs, input.quotaProbeInterval, input.memoryWindow],
+      [300, 10, 50, 1000, 200, 500],
     );
     assert.equal('requestTimeout' in accountInput(EDITOR, {}, undefined), false);
   });
