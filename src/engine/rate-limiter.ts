@@ -67,33 +67,23 @@ export interface SlotRequest {
  *   window. Until a whole window has passed in which no answer showed others (so also at
  *   start), and while others were seen in this window or the last, the limiter is cautious:
  *   one request in flight at a time, and a request only while the server's last `Remaining`
- *   is above a reserve. Once the server has counted a request that left `Remaining` at or
- *   below every process's reserve, each process's next answer shows it, so each of them gets
- *   at most one more request counted: the one in flight, or one sent on an older answer, or
- *   its first request of a window it opens late. A reserve of one slot per other process
- *   therefore suffices, whatever their timing, and leaves nothing unused when they all have
- *   a backlog (with three, the request that leaves 2 is followed by one of each other process).
- *   Leaving more (such as the most requests the others slipped in between two answers of
- *   this process, which grows with every delay in an event loop) wastes slots in every window.
- *   The number of other processes is estimated from the window's count: one request in flight
- *   at a time each, they share it about equally, so it is the slots the others used per slot
- *   of this process (`limit - Remaining`, less this process's answers, divided by them), rounded
- *   up; the reserve is the larger of that estimate at the latest answer of this window and at
- *   the last answer of the previous one, raised by one after each 429 (that raise lasts until
- *   a window passes without others, not just two windows). Alone, the whole budget goes out
- *   at once.
+ *   is above a reserve. The reserve is the most requests the others slipped in between two
+ *   answers of this process (this window and the last), raised by one after each 429 (that
+ *   raise lasts until a window passes without others, not just two windows): it keeps
+ *   room for the others' requests in flight and for their first request of a window, so
+ *   processes that each follow these rules do not trip the limit while their timing holds.
+ *   Alone, the whole budget goes out at once.
  * - A 429 blocks every slot for `Retry-After` (else until the reset, else one window), and
  *   makes the limiter cautious.
  *
  * Jitter at window starts is left out on purpose: the processes' windows already end at
  * different moments (only the opener knows the end to the round trip), and a first request
  * of a window that meets the others' is one request each, which the reserve leaves room for.
- * Sharing costs throughput: the requests of a cautious process go one after the other, a slow
- * answer (up to `requestTimeout`) holds back the next request, and the reserve stays unused
- * when the others have nothing to send. Zero 429s is not guaranteed: a process that joins while
- * another sends its whole budget at once, or shares so uneven that the estimate counts fewer
- * processes than there are (a process with a large backlog next to ones that send little),
- * can still trip the limit; each 429 is waited out and makes the reserve larger.
+ * Sharing costs throughput: the reserve stays unused at the end of each window, the requests
+ * of a cautious process go one after the other, and a slow answer (up to `requestTimeout`)
+ * holds back the next request. Zero 429s is not guaranteed (a process that joins while another
+ * sends its whole budget at once, or timing that changes faster than the reserve learns, can
+ * still trip the limit); each 429 is waited out and makes the reserve larger.
  *
  * Slots are granted in the order they were asked for.
  */
@@ -120,11 +110,9 @@ export class RateLimiter {
   #alone = false;
   /** Answers in the current window. */
   #answers = 0;
-  /** Answers of the current window that carried `Remaining`: this process's part of the count. */
-  #counted = 0;
-  /** Other processes on the key, estimated at the latest answer of the current window and at the last one of the previous window. */
-  #othersNow = 0;
-  #othersPrev = 0;
+  /** The reserve learnt in the current window and in the previous one. */
+  #reserveNow = 0;
+  #reservePrev = 0;
   /** Raised by each 429 while the key is shared; kept until the limiter is alone again. */
   #floor = 0;
   readonly #alarm: Alarm;
@@ -153,9 +141,9 @@ export class RateLimiter {
     return !this.#alone || this.#window - this.#othersSeen <= 1;
   }
 
-  /** Slots the limiter leaves in each window for the other processes' last requests (one each). */
+  /** Slots the limiter leaves in each window for the other processes' requests in flight. */
   get reserve(): number {
-    return Math.max(this.#othersNow, this.#othersPrev, this.#floor);
+    return Math.max(this.#reserveNow, this.#reservePrev, this.#floor);
   }
 
   /** Queues `request`; its `grant` is called (synchronously when a slot is free) with the ticket. */
@@ -211,7 +199,7 @@ export class RateLimiter {
       this.#window += 1;
       this.#windowEnd = -Infinity;
       this.#firstPending = false;
-      // An estimate lasts two windows; the reserve a 429 taught lasts while the key is shared, so
+      // A learnt reserve lasts two windows; the one a 429 taught lasts while the key is shared, so
       // the same collision at a window's edge does not come back every few windows.
       this.#floor = this.reserve + 1;
       this.#othersSeen = this.#window;
@@ -229,8 +217,10 @@ export class RateLimiter {
       this.#othersSeen = this.#window;
       this.#alone = false;
     }
-    this.#counted += 1;
-    this.#othersNow = Math.ceil(Math.max(0, this.limit - remaining - this.#counted) / this.#counted);
+    // One request in flight at a time when cautious: what else went since the last answer was the others'.
+    if (this.#remaining !== undefined && remaining < this.#remaining) {
+      this.#reserveNow = Math.max(this.#reserveNow, this.#remaining - remaining - 1);
+    }
     this.#remaining = remaining;
   }
 
@@ -273,9 +263,8 @@ export class RateLimiter {
     this.#answers = 0;
     this.#remaining = undefined;
     this.#budget = this.limit;
-    this.#counted = 0;
-    this.#othersPrev = this.#othersNow;
-    this.#othersNow = 0;
+    this.#reservePrev = this.#reserveNow;
+    this.#reserveNow = 0;
     this.#windowEnd = now + this.windowMs + this.marginMs;
   }
 }

@@ -108,29 +108,15 @@ describe('RateLimiter', () => {
     limiter.observe(granted[0]!, { status: 204, limit: 10, remaining: 9 });
     limiter.observe(granted[1]!, { status: 204, limit: 10, remaining: 5 }); // 3 others came between
     assert.equal(limiter.cautious, true);
-    assert.equal(limiter.reserve, 2, '3 slots of others per 2 of its own: 2 other processes, rounded up');
+    assert.equal(limiter.reserve, 3, 'room for the 3 the others sent between two answers');
     ask(20);
     assert.equal(granted.length, 3, 'one request in flight at a time');
-    limiter.observe(granted[2]!, { status: 204, limit: 10, remaining: 3 });
-    assert.equal(granted.length, 4, 'Remaining 3 is above the reserve of 2');
-    limiter.observe(granted[3]!, { status: 204, limit: 10, remaining: 1 });
-    assert.equal(limiter.reserve, 2, '5 per 4');
-    assert.equal(granted.length, 4, 'Remaining 1 is within the others\' reserve: wait for the next window');
+    limiter.observe(granted[2]!, { status: 204, limit: 10, remaining: 4 });
+    assert.equal(granted.length, 4, 'Remaining 4 is above the reserve of 3');
+    limiter.observe(granted[3]!, { status: 204, limit: 10, remaining: 3 });
+    assert.equal(granted.length, 4, 'Remaining 3 is the others\' reserve: wait for the next window');
     clock.tick(10_100);
     assert.equal(granted.length, 5, 'the next window starts with one request again');
-  });
-
-  it('leaves one slot per other process, however many requests they slipped in between two answers', () => {
-    limiter = new RateLimiter({ limit: 30, windowMs: 10_000, marginMs: 100 });
-    ask(40);
-    // Two others, one request each per answer of this process, once four while this answer was slow.
-    for (const [i, remaining] of [29, 26, 23, 20, 17, 12, 9, 6, 3].entries()) limiter.observe(granted[i]!, { status: 204, limit: 30, remaining });
-    assert.equal(limiter.reserve, 2, '18 slots of others per 9 of its own');
-    assert.equal(granted.length, 10, 'Remaining 3 leaves one slot for each of the 2 others');
-    limiter.observe(granted[9]!, { status: 204, limit: 30, remaining: 2 });
-    assert.equal(granted.length, 10, 'Remaining 2: the others\' last requests');
-    clock.tick(10_100);
-    assert.equal(granted.length, 11);
   });
 
   it('ends a window another process opened at the reset, or a window after the first answer if earlier', () => {
@@ -177,17 +163,14 @@ describe('RateLimiter', () => {
   it('keeps the reserve a 429 taught while the key is shared, and forgets it once alone', () => {
     limiter = new RateLimiter({ limit: 10, windowMs: 10_000, marginMs: 100 });
     ask(1);
-    limiter.observe(granted[0]!, { status: 204, limit: 10, remaining: 7 });
-    assert.equal(limiter.reserve, 2, '2 other processes');
-    ask(1);
-    limiter.observe(granted[1]!, { status: 429, limit: 10, remaining: 0, retryAfter: 1 });
-    assert.equal(limiter.reserve, 3);
-    // Three windows, each shared (an answer shows others), each estimating a single other process.
+    limiter.observe(granted[0]!, { status: 429, limit: 10, remaining: 0, retryAfter: 1 });
+    assert.equal(limiter.reserve, 1);
+    // Three windows, each shared (an answer shows others), none teaching a reserve of its own.
     for (let w = 0; w < 3; w++) {
       clock.tick(10_100);
       ask(1);
-      limiter.observe(granted[granted.length - 1]!, { status: 204, limit: 10, remaining: 8 });
-      assert.equal(limiter.reserve, 3, `window ${w + 1}: the 429's lesson still holds`);
+      limiter.observe(granted[granted.length - 1]!, { status: 204, limit: 10, remaining: 5 });
+      assert.equal(limiter.reserve, 1, `window ${w + 1}: the 429's lesson still holds`);
     }
     // A window whose answers show no one else; the next one opens alone, without the reserve.
     clock.tick(10_100);
@@ -195,7 +178,7 @@ describe('RateLimiter', () => {
     limiter.observe(granted[granted.length - 1]!, { status: 204, limit: 10, remaining: 9 });
     clock.tick(10_100);
     ask(1);
-    assert.equal(granted.length, 7);
+    assert.equal(granted.length, 6);
     assert.equal(limiter.cautious, false);
     assert.equal(limiter.reserve, 0);
   });
