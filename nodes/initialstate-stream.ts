@@ -37,9 +37,25 @@ interface StreamNodeDef extends AccountUserDef {
   outputs: number | string;
 }
 
+/**
+ * The editor's defaults (`initialstate-stream.html`), for settings a flow leaves out: flows
+ * written by hand or by an older version run as the editor would have saved them.
+ */
+const STREAM_DEFAULTS = Object.freeze({
+  key: 'topic',
+  keyType: 'msg',
+  bucketKey: '',
+  bucketKeyType: 'str',
+  keyPrefix: '',
+  separator: '_',
+  timestamp: 'message',
+  outputs: 0,
+} as const);
+
 export = function (RED: NodeAPI): void {
-  function InitialStateStreamNode(this: Node, config: StreamNodeDef): void {
-    RED.nodes.createNode(this, config);
+  function InitialStateStreamNode(this: Node, saved: StreamNodeDef): void {
+    RED.nodes.createNode(this, saved);
+    const config: StreamNodeDef = { ...STREAM_DEFAULTS, ...saved };
     const node = this;
     const counts = { queued: 0, delivered: 0 };
     const link = joinAccount(RED, node, config, (view) => deliveryStatus(view, counts));

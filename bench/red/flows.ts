@@ -59,17 +59,7 @@ export function flowNode(id: string, type: string, wires: string[], settings: Re
  * account's bucket, with `outputs` 1 to pass each message on once the API accepted it.
  */
 export function streamNode(id: string, account: string, outputs: 0 | 1, wires: string[]): FlowNode {
-  return flowNode(id, 'initialstate-stream', wires, {
-    account,
-    key: 'seq',
-    keyType: 'str',
-    bucketKey: '',
-    bucketKeyType: 'str',
-    keyPrefix: '',
-    separator: '_',
-    timestamp: 'message',
-    outputs,
-  });
+  return flowNode(id, 'initialstate-stream', wires, { account, key: 'seq', keyType: 'str', outputs });
 }
 
 /** The engine of the account config node `id`; throws the node's configuration error when it has none. */

@@ -26,6 +26,14 @@ describe('nodes/initialstate-stream', function () {
     assert.ok(helper.getNode('acc').users.stream, 'registered as a user of the account');
   });
 
+  it('runs a flow that leaves its settings out with the editor\'s defaults (msg.topic key, "_" separator, message time, no output)', async () => {
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator), { id: 'stream', type: 'initialstate-stream', z: 'flow1', account: 'acc', wires: [] }, ...watchers(['stream'])], credentials());
+    await deliver({ topic: 'temp', payload: 20, timestamp: 1_700_000_000_000 });
+    await deliver({ payload: { room: { humidity: 40 } } });
+    assert.deepEqual(stored(), [{ key: 'temp', value: 20 }, { key: 'room_humidity', value: 40 }]);
+    assert.equal(api.emulator.events()[0]!.epoch, 1_700_000_000);
+  });
+
   describe('maps every payload shape end to end', () => {
     const cases: { name: string; stream?: Record<string, unknown>; msg: Record<string, unknown>; events: { key: string; value: unknown }[] }[] = [
       { name: 'a number keyed by msg.topic', msg: { topic: 'temp', payload: 21.5 }, events: [{ key: 'temp', value: 21.5 }] },

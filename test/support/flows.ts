@@ -114,25 +114,9 @@ export function readExample(file: string): Record<string, any>[] {
   return JSON.parse(fs.readFileSync(path.join(examplesDir(), file), 'utf8'));
 }
 
-/** A stream node on {@link TAB} using {@link ACCOUNT}, with the editor's defaults and `overrides`. */
+/** A stream node on {@link TAB} using {@link ACCOUNT}, with `overrides`; the node applies the editor's defaults to the rest. */
 export function streamNode(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 'stream',
-    type: 'initialstate-stream',
-    z: TAB,
-    name: '',
-    account: ACCOUNT,
-    key: 'topic',
-    keyType: 'msg',
-    bucketKey: '',
-    bucketKeyType: 'str',
-    keyPrefix: '',
-    separator: '_',
-    timestamp: 'message',
-    outputs: 0,
-    wires: [],
-    ...overrides,
-  };
+  return { id: 'stream', type: 'initialstate-stream', z: TAB, account: ACCOUNT, wires: [], ...overrides };
 }
 
 /**

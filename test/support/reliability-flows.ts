@@ -55,22 +55,9 @@ export function accountNode(id: string, endpoint: string, overrides: Record<stri
   };
 }
 
-/** An `initialstate-stream` node on {@link TAB} with a fixed key for plain values, and `overrides`. */
+/** An `initialstate-stream` node on {@link TAB} with a fixed key for plain values, and `overrides`; the node applies the editor's defaults to the rest. */
 export function streamNode(id: string, account: string, wires: string[][] = [], overrides: Record<string, unknown> = {}): FlowNode {
-  return flowNode(id, 'initialstate-stream', {
-    name: '',
-    account,
-    key: 'value',
-    keyType: 'str',
-    bucketKey: '',
-    bucketKeyType: 'str',
-    keyPrefix: '',
-    separator: '_',
-    timestamp: 'message',
-    outputs: wires.length,
-    wires,
-    ...overrides,
-  });
+  return flowNode(id, 'initialstate-stream', { account, key: 'value', keyType: 'str', outputs: wires.length, wires, ...overrides });
 }
 
 /**
