@@ -3,11 +3,10 @@
  * rate-limited batcher per access key) and tells its users about the account's state.
  */
 import type { NodeAPI } from 'node-red';
-import { AccountEngine, maskKey } from '../src/engine';
+import { AccountEngine, describeFailed, maskKey } from '../src/engine';
 import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types';
 import type { AccountNode, AccountNodeDef, AccountUser, AccountView } from './lib/account-node';
 import { accountInput } from './lib/account-options';
-import { describeFailed } from './lib/report';
 import { deliveryStatus, quotaLevel } from './lib/status';
 import { Throttle } from './lib/throttle';
 

@@ -3,12 +3,11 @@
  * the account's shared engine. The message is done when the API has accepted every event.
  */
 import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
-import type { AccountEngine } from '../src/engine';
+import { describeFailed, type AccountEngine } from '../src/engine';
 import type { DeliveryResult } from '../src/engine/types';
 import { describeProblem, describeProblems, describeWarnings, mapPayload, validateBucketKey } from '../src/mapping';
 import type { Problem } from '../src/mapping/types';
 import { evaluate, evaluateOrElse, isBlank } from './lib/evaluate';
-import { describeFailed } from './lib/report';
 import { deliveryStatus } from './lib/status';
 import type { StreamOutcome } from './lib/stream-outcome';
 import { joinAccount, type AccountUserDef } from './lib/user';

@@ -1,5 +1,5 @@
-import type { DropReason, FailedEvent } from '../../src/engine/types';
-import { shorten } from '../../src/mapping';
+import { shorten } from '../mapping/shorten';
+import type { DropReason, FailedEvent } from './types';
 
 /** How each drop reason reads in an error message. */
 const REASONS: Record<DropReason, string> = {
@@ -15,7 +15,12 @@ const REASONS: Record<DropReason, string> = {
  */
 export function describeFailed(failed: readonly FailedEvent[]): string {
   const byReason = new Map<DropReason, FailedEvent[]>();
-  for (const f of failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f]);
+  for (const f of failed) {
+    const list = byReason.get(f.reason);
+    // Pushed, not copied: a close or an overflow can fail thousands at once.
+    if (list) list.push(f);
+    else byReason.set(f.reason, [f]);
+  }
   return [...byReason]
     .map(([reason, list]) => {
       const first = list[0];
