@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { LIMITS, type IsEvent } from '../event';
 import { Alarm } from './alarm';
+import { headTime, queuedIn, type Bucket, type Piece } from './bucket';
+import { BucketError } from './bucket-error';
 import { backoffDelay } from './backoff';
 import { ticketOf, ticketSlot, type DeliveryTicket, type TicketSlot } from './delivery-ticket';
 import { eventBytes } from './event-size';
@@ -59,64 +61,12 @@ export interface MemoryStats {
   spilled: number;
 }
 
-/** Error of {@link AccountEngine.createBucket}, with a machine-readable `code`. */
-export class BucketError extends Error {
-  constructor(
-    readonly code: 'key-rejected' | 'invalid' | 'quota-exceeded' | 'http' | 'closed',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BucketError';
-  }
-}
-
 /** A slot request that can be told it will never be granted (close). */
 interface Grant extends SlotRequest {
   cancel?: () => void;
 }
 
-/** A slice of a bucket's current batch; a batch is split into pieces by 413 and 400 answers. */
-interface Piece {
-  events: IsEvent[];
-  tickets: (DeliveryTicket | undefined)[];
-  /** Spool index of the first event. */
-  start: number;
-  /** When the oldest event was queued. */
-  oldest: number;
-  attempts: number;
-}
-
-interface Bucket {
-  key: string;
-  /** The queued events held in memory: the oldest, up to `tail`. */
-  queue: EventQueue<TicketSlot>;
-  /** The queued events that live only in the spool (persist 'file'): the newest, after `queue`. */
-  tail: SpilledTail<TicketSlot> | undefined;
-  /** Spool index of the queue's oldest event. */
-  queueStart: number;
-  /** Spool index the next queued event gets. */
-  nextIndex: number;
-  /** The batch in flight (pieces in order); empty when none. */
-  pieces: Piece[];
-  /** A request for this bucket is under way. */
-  busy: boolean;
-  /** Back-off: no request for this bucket before this time. */
-  retryAt: number;
-  failures: number;
-  created: boolean;
-}
-
 const BODY_LIMIT = LIMITS.bodyBytes - 2;
-
-/** Events queued in a bucket, in memory or spilled. */
-function queuedIn(bucket: Bucket): number {
-  return bucket.queue.length + (bucket.tail?.length ?? 0);
-}
-
-/** When a bucket's oldest queued event was queued (Infinity when none). */
-function headTime(bucket: Bucket): number {
-  return bucket.queue.length > 0 ? bucket.queue.headTime() : (bucket.tail?.headTime() ?? Infinity);
-}
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';

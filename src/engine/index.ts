@@ -1,6 +1,7 @@
 /** The engine: the shared, rate-limited batcher of an Initial State account. No Node-RED here. */
 export * from './types';
-export { AccountEngine, BucketError, CREATE_BUCKET_ATTEMPTS, type AccountEngineDeps, type MemoryStats } from './account-engine';
+export { AccountEngine, CREATE_BUCKET_ATTEMPTS, type AccountEngineDeps, type MemoryStats } from './account-engine';
+export { BucketError } from './bucket-error';
 export { LimiterRegistry, processLimiters } from './limiter-registry';
 export { DEFAULT_ACCOUNT_OPTIONS, resolveAccountOptions, requestsPerWindow } from './options';
 export { maskKey } from './mask-key';

@@ -1,0 +1,46 @@
+import type { IsEvent } from '../event';
+import type { DeliveryTicket, TicketSlot } from './delivery-ticket';
+import type { EventQueue } from './event-queue';
+import type { SpilledTail } from './spilled-tail';
+
+/** A slice of a bucket's current batch; a batch is split into pieces by 413 and 400 answers. */
+export interface Piece {
+  events: IsEvent[];
+  tickets: (DeliveryTicket | undefined)[];
+  /** Spool index of the first event. */
+  start: number;
+  /** When the oldest event was queued. */
+  oldest: number;
+  attempts: number;
+}
+
+/** One bucket's queue, its batch in flight and its back-off, as the engine keeps them. */
+export interface Bucket {
+  key: string;
+  /** The queued events held in memory: the oldest, up to `tail`. */
+  queue: EventQueue<TicketSlot>;
+  /** The queued events that live only in the spool (persist 'file'): the newest, after `queue`. */
+  tail: SpilledTail<TicketSlot> | undefined;
+  /** Spool index of the queue's oldest event. */
+  queueStart: number;
+  /** Spool index the next queued event gets. */
+  nextIndex: number;
+  /** The batch in flight (pieces in order); empty when none. */
+  pieces: Piece[];
+  /** A request for this bucket is under way. */
+  busy: boolean;
+  /** Back-off: no request for this bucket before this time. */
+  retryAt: number;
+  failures: number;
+  created: boolean;
+}
+
+/** Events queued in a bucket, in memory or spilled. */
+export function queuedIn(bucket: Bucket): number {
+  return bucket.queue.length + (bucket.tail?.length ?? 0);
+}
+
+/** When a bucket's oldest queued event was queued (Infinity when none). */
+export function headTime(bucket: Bucket): number {
+  return bucket.queue.length > 0 ? bucket.queue.headTime() : (bucket.tail?.headTime() ?? Infinity);
+}
