@@ -1,5 +1,11 @@
 import { Alarm } from './alarm';
 
+/** ms added to a window end learnt from a round trip: both clocks count whole ms. */
+const EDGE_MS = 2;
+
+/** A cycle (answer to answer) longer than this many typical ones + 1 ms (the clock's step) is slow: its slip does not teach the reserve. */
+const SLOW_CYCLE = 1.25;
+
 /** One granted request slot; hand it back to {@link RateLimiter.observe} with the response. */
 export interface SlotTicket {
   /** The local window the slot belongs to. */
@@ -31,7 +37,10 @@ export interface RateLimiterOptions {
   limit: number;
   /** Window length in ms (the service's is 10 000). */
   windowMs: number;
-  /** Added to the local window's end so it never ends before the server's. Default `min(100, ceil(windowMs / 100))`. */
+  /**
+   * Added to a window end taken from `X-RateLimit-Reset`, for clocks that disagree with the
+   * server's. Default `min(100, ceil(windowMs / 100))`.
+   */
   marginMs?: number;
   /** The clock, ms since 1970. Default `Date.now`. */
   now?: () => number;
@@ -48,11 +57,12 @@ export interface SlotRequest {
  *
  * Windows:
  * - The local window opens when its first request is sent, so it starts no earlier than the
- *   server's (which opens on arrival). When that request's answer says `X-RateLimit-Remaining`
- *   = limit - 1, this request opened the server's window: it arrived between sending and
- *   answering, so the window ends at the latest at `receivedAt + windowMs`, and the local
- *   window ends at `max(sentAt + windowMs + margin, receivedAt + windowMs)`. This needs no
- *   clock agreement with the server, and is exact to one round trip.
+ *   server's (which opens on arrival). The server counts a request before answering it, so the
+ *   window that request was counted in ends by the answer's `receivedAt + windowMs`: when the
+ *   first answer says `X-RateLimit-Remaining` = limit - 1 (this request opened the server's
+ *   window), the local window ends there (plus 2 ms for both clocks counting whole ms). This
+ *   needs no clock agreement with the server and is exact to one round trip, so windows follow
+ *   each other about one round trip apart.
  * - When the first answer shows that another process opened the server's window, it ends at
  *   `X-RateLimit-Reset` (whole seconds, so up to a second late; it needs the clocks to agree,
  *   hence the margin), and no later than the first answer's `receivedAt + windowMs`.
@@ -67,23 +77,38 @@ export interface SlotRequest {
  *   window. Until a whole window has passed in which no answer showed others (so also at
  *   start), and while others were seen in this window or the last, the limiter is cautious:
  *   one request in flight at a time, and a request only while the server's last `Remaining`
- *   is above a reserve. The reserve is the most requests the others slipped in between two
- *   answers of this process (this window and the last), raised by one after each 429 (that
- *   raise lasts until a window passes without others, not just two windows): it keeps
- *   room for the others' requests in flight and for their first request of a window, so
- *   processes that each follow these rules do not trip the limit while their timing holds.
- *   Alone, the whole budget goes out at once.
+ *   is above a reserve. Once the server has counted a request that left `Remaining` at or
+ *   below every process's reserve, each process gets at most one more request counted (the
+ *   one in flight, or one sent on an older answer, or the first of a window it opens late), so
+ *   a reserve of one slot per other process keeps every process within the limit, and leaves
+ *   nothing unused when they all have a backlog. The number of others is read from the
+ *   requests they slipped in between two answers of this process: the most seen in this window
+ *   or the last, counting only cycles (answer to answer) no slower than 1.25 times this
+ *   process's typical one, since during a slow answer each other process sends several. Each
+ *   429 raises the reserve by one, and that raise lasts until a window passes without others.
+ * - A cautious window sends only its first request until the previous window's
+ *   `X-RateLimit-Reset` (+ margin), the moment every process on the key knows that window has
+ *   ended. The process that opens the server's window knows its end to the round trip, the
+ *   others only to the whole second: without this pause the opener would use the window alone
+ *   before the others join, its reserve would learn nothing of them, and their first requests
+ *   would meet a spent window. The pause costs no slots (the window still has at least
+ *   three quarters of its length to go; a longer pause is skipped), only latency.
+ * - Alone, the whole budget goes out at once but for a tenth of the limit (rounded up), which
+ *   waits until a second after the previous window's reset (+ margin) and then goes one request
+ *   at a time. A process that joins the key knows the window's start only from the reset or
+ *   from a 429's whole-second `Retry-After`; without this it would meet a spent window every
+ *   time while the lone process has a backlog. With the held slots it gets in, and the lone
+ *   process's next answer shows it, so both turn cautious. In its first window a cautious
+ *   limiter, which has learnt nothing yet, keeps the same tenth as its reserve, for processes
+ *   that start a moment after it.
  * - A 429 blocks every slot for `Retry-After` (else until the reset, else one window), and
  *   makes the limiter cautious.
  *
- * Jitter at window starts is left out on purpose: the processes' windows already end at
- * different moments (only the opener knows the end to the round trip), and a first request
- * of a window that meets the others' is one request each, which the reserve leaves room for.
- * Sharing costs throughput: the reserve stays unused at the end of each window, the requests
- * of a cautious process go one after the other, and a slow answer (up to `requestTimeout`)
- * holds back the next request. Zero 429s is not guaranteed (a process that joins while another
- * sends its whole budget at once, or timing that changes faster than the reserve learns, can
- * still trip the limit); each 429 is waited out and makes the reserve larger.
+ * Sharing costs throughput: the requests of a cautious process go one after the other, a slow
+ * answer (up to `requestTimeout`) holds back the next request, and the reserve stays unused
+ * when the others have nothing to send. Zero 429s is not guaranteed: a process that starts in
+ * the middle of a window another has spent, or timing that changes faster than the reserve
+ * learns, can still trip the limit; each 429 is waited out and makes the reserve larger.
  *
  * Slots are granted in the order they were asked for.
  */
@@ -113,8 +138,18 @@ export class RateLimiter {
   /** The reserve learnt in the current window and in the previous one. */
   #reserveNow = 0;
   #reservePrev = 0;
+  /** When the latest answer of the current window came in. */
+  #answeredAt = 0;
+  /** Time from one answer of this process to its next in a window, averaged (Infinity until measured). */
+  #typicalCycle = Infinity;
   /** Raised by each 429 while the key is shared; kept until the limiter is alone again. */
   #floor = 0;
+  /** The latest `X-RateLimit-Reset` answered (unix seconds). */
+  #lastReset: number | undefined;
+  /** Until then a cautious window sends only its first request (see the class notes). */
+  #joinAt = -Infinity;
+  /** Until then an unshared window keeps its last {@link RateLimiter.holdBack} slots (see the class notes). */
+  #holdUntil = -Infinity;
   readonly #alarm: Alarm;
 
   constructor(options: RateLimiterOptions) {
@@ -143,7 +178,13 @@ export class RateLimiter {
 
   /** Slots the limiter leaves in each window for the other processes' requests in flight. */
   get reserve(): number {
-    return Math.max(this.#reserveNow, this.#reservePrev, this.#floor);
+    // Nothing learnt yet in the first window: leave room for processes starting a moment later.
+    return Math.max(this.#reserveNow, this.#reservePrev, this.#floor, this.#window === 1 ? this.holdBack : 0);
+  }
+
+  /** Slots a window keeps for processes that learn of its start late (a tenth of the limit, rounded up). */
+  get holdBack(): number {
+    return Math.ceil(this.limit / 10);
   }
 
   /** Queues `request`; its `grant` is called (synchronously when a slot is free) with the ticket. */
@@ -179,14 +220,16 @@ export class RateLimiter {
       this.limit = info.limit;
     }
     const current = ticket.window === this.#window;
+    if (info.reset !== undefined && Number.isFinite(info.reset) && (current || info.status === 429)) this.#lastReset = info.reset;
     if (current) this.#answers += 1;
     if (current && ticket.first) {
       this.#firstPending = false;
-      const latest = Math.max(ticket.sentAt + this.windowMs + this.marginMs, receivedAt + this.windowMs);
+      // The server counted the request before answering, so its window ends by receivedAt + windowMs.
+      const latest = receivedAt + this.windowMs + EDGE_MS;
       const opened = info.remaining === undefined || info.remaining >= this.limit - 1;
       this.#windowEnd = opened || info.reset === undefined ? latest : Math.min(latest, info.reset * 1000 + this.marginMs);
     }
-    if (current && info.remaining !== undefined && info.status !== 429) this.#count(ticket, info.remaining, info.reset);
+    if (current && info.remaining !== undefined && info.status !== 429) this.#count(ticket, info.remaining, info.reset, receivedAt);
     if (info.status === 429) {
       const until =
         info.retryAfter !== undefined
@@ -209,7 +252,7 @@ export class RateLimiter {
   }
 
   /** Keeps within the server's count after an answer of the current window said `remaining`. */
-  #count(ticket: SlotTicket, remaining: number, reset: number | undefined): void {
+  #count(ticket: SlotTicket, remaining: number, reset: number | undefined, receivedAt: number): void {
     const left = this.#budget - ticket.used;
     if (remaining < left) this.#budget -= left - remaining;
     if (remaining === 0 && reset !== undefined) this.#windowEnd = Math.min(this.#windowEnd, reset * 1000 + this.marginMs);
@@ -218,10 +261,14 @@ export class RateLimiter {
       this.#alone = false;
     }
     // One request in flight at a time when cautious: what else went since the last answer was the others'.
-    if (this.#remaining !== undefined && remaining < this.#remaining) {
-      this.#reserveNow = Math.max(this.#reserveNow, this.#remaining - remaining - 1);
+    // A slow answer of ours lets the others send several each, which says nothing about how many they are.
+    if (this.#remaining !== undefined) {
+      const cycle = receivedAt - Math.max(this.#answeredAt, this.#joinAt);
+      if (cycle <= this.#typicalCycle * SLOW_CYCLE + 1) this.#reserveNow = Math.max(this.#reserveNow, this.#remaining - remaining - 1);
+      this.#typicalCycle = this.#typicalCycle === Infinity ? cycle : this.#typicalCycle + (Math.min(cycle, 2 * this.#typicalCycle) - this.#typicalCycle) / 8;
     }
     this.#remaining = remaining;
+    this.#answeredAt = receivedAt;
   }
 
   /** Drops waiting requests and the timer (the registry calls this when the last user leaves). */
@@ -242,7 +289,13 @@ export class RateLimiter {
       if (this.#used >= this.#budget) return this.#alarm.set(this.#windowEnd);
       if (this.cautious) {
         if (this.#inFlight > 0) return this.#alarm.clear();
+        if (this.#used > 0 && now < this.#joinAt) return this.#alarm.set(this.#joinAt);
         if (this.#remaining !== undefined && this.#remaining <= this.reserve) return this.#alarm.set(this.#windowEnd);
+      } else if (this.#used >= this.#budget - this.holdBack) {
+        // Alone, the window's last slots wait until a process that knows only the whole-second reset
+        // (or Retry-After) has joined, and then go one at a time, so an answer shows it before they are spent.
+        if (now < this.#holdUntil) return this.#alarm.set(this.#holdUntil);
+        if (this.#inFlight > 0) return this.#alarm.clear();
       }
       this.#used += 1;
       this.#inFlight += 1;
@@ -266,5 +319,10 @@ export class RateLimiter {
     this.#reservePrev = this.#reserveNow;
     this.#reserveNow = 0;
     this.#windowEnd = now + this.windowMs + this.marginMs;
+    const join = this.#lastReset === undefined ? -Infinity : this.#lastReset * 1000 + this.marginMs;
+    this.#joinAt = join - now <= this.windowMs / 4 ? join : -Infinity;
+    // Retry-After counts whole seconds from the 429, so a blocked process may come a second after the reset.
+    const hold = (this.#lastReset === undefined ? now : this.#lastReset * 1000) + this.marginMs + 1000;
+    this.#holdUntil = hold - now <= this.windowMs / 4 ? hold : -Infinity;
   }
 }

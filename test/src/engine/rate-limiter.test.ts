@@ -38,11 +38,10 @@ describe('RateLimiter', () => {
     limiter.observe(granted[0]!, { status: 204, limit: 3, remaining: 2 });
     assert.equal(granted.length, 2);
     limiter.observe(granted[1]!, { status: 204, limit: 3, remaining: 1 });
-    limiter.observe(granted[2]!, { status: 204, limit: 3, remaining: 0 });
-    assert.equal(granted.length, 3);
+    assert.equal(granted.length, 2, 'the first window leaves a tenth of the limit (1) for processes starting a moment later');
     clock.tick(10_100);
     assert.equal(limiter.cautious, false, 'a whole window without others');
-    assert.equal(granted.length, 5, 'then the rest of the budget at once');
+    assert.equal(granted.length, 4, 'then the budget at once, but for the tenth held back');
   });
 
   it('counts answers without rate-limit headers as a window without others', () => {
@@ -55,42 +54,71 @@ describe('RateLimiter', () => {
     assert.equal(limiter.cautious, false);
   });
 
-  it('grants the window\'s requests at once when alone, the next only after window + margin', () => {
+  it('grants the window\'s requests at once when alone, the next once windowMs has passed since the first answer', () => {
     passAloneWindow();
     const start = Date.now();
     ask(5);
-    assert.equal(granted.length, 3);
-    assert.deepEqual(granted.map((t) => [t.used, t.first, t.sentAt]), [[1, true, start], [2, false, start], [3, false, start]]);
+    assert.equal(granted.length, 2, 'all but the tenth held back');
+    assert.deepEqual(granted.map((t) => [t.used, t.first, t.sentAt]), [[1, true, start], [2, false, start]]);
     limiter.observe(granted[0]!, { status: 204, limit: 3, remaining: 2 });
-    clock.tick(10_099);
+    limiter.observe(granted[1]!, { status: 204, limit: 3, remaining: 1 });
+    clock.tick(1099);
+    assert.equal(granted.length, 2);
+    clock.tick(1);
+    assert.equal(granted.length, 3, 'the held slot goes 1 s + margin after the window opened (no reset known)');
+    clock.tick(10_002 - 1100 - 1);
     assert.equal(granted.length, 3);
     clock.tick(1);
-    assert.equal(granted.length, 5, 'the window ends at sentAt + windowMs + margin');
-    assert.equal(granted[3]!.sentAt, start + 10_100);
+    assert.equal(granted.length, 5, 'the window ends at receivedAt + windowMs + 2 ms');
+    assert.equal(granted[3]!.sentAt, start + 10_002);
     assert.equal(granted[3]!.first, true);
   });
 
-  it('extends the window by the first request\'s round trip when it is longer than the margin', () => {
+  it('alone, keeps the last tenth of a window until a second after the previous reset, then sends it one at a time', () => {
+    limiter = new RateLimiter({ limit: 20, windowMs: 10_000, marginMs: 100 });
+    const reset = Math.ceil((T0 + 10_000) / 1000);
+    ask(1);
+    limiter.observe(granted[0]!, { status: 204, limit: 20, remaining: 19, reset });
+    clock.tick(10_002);
+    ask(25);
+    assert.equal(limiter.cautious, false);
+    assert.equal(granted.length, 1 + 18, 'two of twenty held back');
+    granted.slice(1).forEach((ticket, i) => limiter.observe(ticket, { status: 204, limit: 20, remaining: 19 - i, reset: reset + 10 }));
+    clock.tick(reset * 1000 + 100 + 1000 - Date.now() - 1);
+    assert.equal(granted.length, 19, 'a process blocked by Retry-After may join up to a second after the reset');
+    clock.tick(1);
+    assert.equal(granted.length, 20);
+    clock.tick(50);
+    assert.equal(granted.length, 20, 'one at a time');
+    limiter.observe(granted[19]!, { status: 204, limit: 20, remaining: 0, reset: reset + 10 });
+    assert.equal(limiter.cautious, true, 'its answer shows that another process took a slot');
+    assert.equal(granted.length, 20, 'so the last one is not sent');
+  });
+
+  it('extends the window by the first request\'s round trip', () => {
     passAloneWindow();
     ask(4);
     clock.tick(300);
     limiter.observe(granted[0]!, { status: 204, limit: 3, remaining: 2 });
-    clock.tick(10_000 - 1);
-    assert.equal(granted.length, 3);
+    limiter.observe(granted[1]!, { status: 204, limit: 3, remaining: 1 });
+    clock.tick(10_002 - 1);
+    assert.equal(granted.length, 3, 'the held slot went after 1.1 s');
     clock.tick(1);
-    assert.equal(granted.length, 4, 'opened at sentAt + windowMs + round trip (300)');
+    assert.equal(granted.length, 4, 'opened at sentAt + round trip (300) + windowMs + 2 ms');
   });
 
   it('waits for the first request\'s answer before opening the next window', () => {
     passAloneWindow();
     ask(4);
     clock.tick(20_000);
-    assert.equal(granted.length, 3, 'the first request is still unanswered');
+    assert.equal(granted.length, 2, 'the first request is still unanswered (the held slot waits for both answers)');
     limiter.observe(granted[0]!, { status: 0 });
-    clock.tick(9_999);
+    limiter.observe(granted[1]!, { status: 0 });
+    assert.equal(granted.length, 3);
+    clock.tick(10_001);
     assert.equal(granted.length, 3, 'the server may have counted it as late as its answer (20 s)');
     clock.tick(1);
-    assert.equal(granted.length, 4, 'opened at sentAt + windowMs + round trip');
+    assert.equal(granted.length, 4, 'opened at sentAt + round trip + windowMs + 2 ms');
   });
 
   it('adopts X-RateLimit-Limit', () => {
@@ -98,7 +126,7 @@ describe('RateLimiter', () => {
     ask(6);
     limiter.observe(granted[0]!, { status: 204, limit: 5, remaining: 4 });
     assert.equal(limiter.limit, 5);
-    assert.equal(granted.length, 5, 'two more slots in this window');
+    assert.equal(granted.length, 4, 'two more slots in this window, the last one held back');
   });
 
   it('lowers the budget when Remaining says another process used slots, and turns cautious', () => {
@@ -135,10 +163,52 @@ describe('RateLimiter', () => {
     clock.tick(50);
     limiter.observe(granted[1]!, { status: 204, limit: 10, remaining: 0, reset: reset + 60 });
     ask(1);
-    clock.tick(10_049);
+    clock.tick(10_001);
     assert.equal(granted.length, 2);
     clock.tick(1);
-    assert.equal(granted.length, 3, 'granted at sentAt + windowMs + margin');
+    assert.equal(granted.length, 3, 'granted at receivedAt + windowMs + 2 ms');
+  });
+
+  it('sends only the first request of a shared window until the previous window\'s reset, when every process knows it ended', () => {
+    limiter = new RateLimiter({ limit: 10, windowMs: 10_000, marginMs: 100 });
+    clock.tick(300);
+    const reset = Math.ceil((T0 + 10_300) / 1000); // this request opens the server's window: it ends at T0 + 10.3 s
+    ask(5);
+    limiter.observe(granted[0]!, { status: 204, limit: 10, remaining: 9, reset });
+    limiter.observe(granted[1]!, { status: 204, limit: 10, remaining: 6, reset }); // two others came between
+    assert.equal(limiter.reserve, 2);
+    limiter.observe(granted[2]!, { status: 204, limit: 10, remaining: 2, reset });
+    assert.equal(granted.length, 3, 'Remaining 2 is within the reserve (now 3): wait for the next window');
+    clock.tick(10_002);
+    assert.equal(granted.length, 4, 'this process knows the window ended at T0 + 10.3 s, to the round trip');
+    assert.equal(granted[3]!.first, true);
+    limiter.observe(granted[3]!, { status: 204, limit: 10, remaining: 9, reset: reset + 10 });
+    assert.equal(limiter.cautious, true);
+    clock.tick(reset * 1000 + 100 - Date.now() - 1);
+    assert.equal(granted.length, 4, 'the others learn of the end from the whole-second reset (T0 + 11 s) + margin');
+    clock.tick(1);
+    assert.equal(granted.length, 5, 'from then on the window is shared as usual');
+  });
+
+  it('learns the reserve only from cycles no slower than the typical one', () => {
+    limiter = new RateLimiter({ limit: 30, windowMs: 10_000, marginMs: 100 });
+    // A first window that shows others, so the next one is shared and past the first window's hold-back.
+    ask(1);
+    limiter.observe(granted[0]!, { status: 204, limit: 30, remaining: 20 });
+    clock.tick(10_002);
+    ask(10);
+    const answer = (afterMs: number, remaining: number): void => {
+      clock.tick(afterMs);
+      limiter.observe(granted[granted.length - 1]!, { status: 204, limit: 30, remaining });
+    };
+    answer(10, 29);
+    answer(10, 27);
+    answer(10, 25);
+    assert.equal(limiter.reserve, 1, 'one other request between two answers 10 ms apart');
+    answer(200, 19);
+    assert.equal(limiter.reserve, 1, 'five others during a 200 ms answer say nothing about how many they are');
+    answer(10, 15);
+    assert.equal(limiter.reserve, 3, 'three others between two answers 10 ms apart');
   });
 
   it('429 blocks every slot for Retry-After, makes the limiter cautious and raises the reserve', () => {
@@ -185,15 +255,16 @@ describe('RateLimiter', () => {
 
   it('gives back unused slots and withdraws cancelled requests', () => {
     passAloneWindow();
-    ask(3);
+    ask(2);
     const waiting = { grant: (ticket: SlotTicket) => granted.push(ticket) };
     limiter.acquire(waiting);
     assert.equal(limiter.waiting, 1);
     limiter.cancel(waiting);
     assert.equal(limiter.waiting, 0);
     ask(1);
-    limiter.giveBack(granted[2]!);
-    assert.equal(granted.length, 4);
+    assert.equal(granted.length, 2);
+    limiter.giveBack(granted[1]!);
+    assert.equal(granted.length, 3);
   });
 });
 
