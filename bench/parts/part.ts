@@ -81,3 +81,14 @@ export function windowTimeline(requests: readonly RequestRecord[], windowMs: num
   }
   return windows;
 }
+
+/**
+ * The windows that ended by `untilMs` (ms after the run's start, as `startMs`): those in which
+ * every process still had a backlog when `untilMs` is the first process's end. `used` is the
+ * share of their slots (`limit` each) that passed.
+ */
+export function backloggedWindows(windows: readonly WindowUse[], windowMs: number, untilMs: number, limit: number): { windows: number; passed: number; used: number } {
+  const full = windows.filter((w) => w.startMs + windowMs <= untilMs);
+  const passed = full.reduce((n, w) => n + w.passed, 0);
+  return { windows: full.length, passed, used: share(passed, full.length * limit) };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RequestRecord, StoredEvent } from '../../../src/emulator';
-import { benchKey, checkDelivery, deadlineMs, deliveryFigures, share, windowTimeline } from '../../../bench/parts/part';
+import { backloggedWindows, benchKey, checkDelivery, deadlineMs, deliveryFigures, share, windowTimeline } from '../../../bench/parts/part';
 
 const stored = (bucketKey: string, value: number | string, key = 'seq'): StoredEvent => ({ bucketKey, key, value, epoch: 0, serverStamped: true, receivedAt: 0 });
 
@@ -39,6 +39,17 @@ describe('bench window timeline', () => {
 
   it('is empty without requests', () => {
     assert.deepEqual(windowTimeline([], 1000, 0), []);
+  });
+
+  it('counts the slots used in the windows that ended while every process had a backlog', () => {
+    const windows = [
+      { startMs: 0, passed: 28, limited: 0 },
+      { startMs: 1010, passed: 29, limited: 1 },
+      { startMs: 2020, passed: 12, limited: 0 },
+    ];
+    assert.deepEqual(backloggedWindows(windows, 1000, 2500, 30), { windows: 2, passed: 57, used: 57 / 60 });
+    assert.deepEqual(backloggedWindows(windows, 1000, 2009, 30), { windows: 1, passed: 28, used: 28 / 30 }, 'the second window ended at 2010');
+    assert.ok(Number.isNaN(backloggedWindows(windows, 1000, 500, 30).used), 'no window ended by then');
   });
 });
 
