@@ -3,10 +3,11 @@
  * rate-limited batcher per access key) and tells its users about the account's state.
  */
 import type { NodeAPI } from 'node-red';
-import { AccountEngine, describeFailed, maskKey } from '../src/engine';
+import { AccountEngine, maskKey } from '../src/engine';
 import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types';
 import type { AccountNode, AccountNodeDef, AccountUser, AccountView } from './lib/account-node';
 import { accountInput } from './lib/account-options';
+import { DropDigest } from './lib/drop-digest';
 import { deliveryStatus, quotaLevel } from './lib/status';
 import { Throttle } from './lib/throttle';
 
@@ -28,6 +29,7 @@ export = function (RED: NodeAPI): void {
       const counters = node.engine?.counters();
       node.status(deliveryStatus(view, { queued: counters ? counters.queued + counters.inFlight : 0, delivered: counters?.delivered ?? 0 }));
     });
+    const drops = new DropDigest((text) => node.warn(text));
     const changed = () => {
       refresh.schedule();
       for (const user of Object.values(node.users)) user.accountChanged();
@@ -66,7 +68,7 @@ export = function (RED: NodeAPI): void {
         changed();
       });
       engine.on('dropped', (failed: FailedEvent[]) => {
-        node.warn(describeFailed(failed));
+        drops.add(failed);
         if (!closing) changed();
       });
       engine.on('warning', (message: string) => {
@@ -87,18 +89,23 @@ export = function (RED: NodeAPI): void {
       closing = true;
       refresh.cancel();
       if (!node.engine) {
+        drops.close();
         done();
         return;
       }
       node.engine
         .close()
         .then((report: CloseReport) => {
+          drops.close();
           const text = `closed: ${report.delivered} delivered, ${report.spooled} spooled, ${report.undelivered} undelivered`;
           if (report.undelivered) node.warn(text);
           else node.log(text);
         })
         .catch((err: unknown) => node.error(`closing failed: ${(err as Error).message}`))
-        .finally(done);
+        .finally(() => {
+          drops.close();
+          done();
+        });
     });
   }
 

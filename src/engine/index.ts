@@ -6,4 +6,4 @@ export { LimiterRegistry, processLimiters } from './limiter-registry';
 export { DEFAULT_ACCOUNT_OPTIONS, resolveAccountOptions, requestsPerWindow } from './options';
 export { maskKey } from './mask-key';
 export { createHttpClient, headerSafe, type HttpClient, type HttpClientOptions, type HttpResult } from './http-client';
-export { describeFailed } from './describe-failed';
+export { describeFailed, describeSummaries, summarizeFailed, type DropSummary } from './describe-failed';
