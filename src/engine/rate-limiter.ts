@@ -68,6 +68,11 @@ export interface SlotRequest {
  *   hence the margin), and no later than the first answer's `receivedAt + windowMs`.
  * - No new window opens before the previous window's first answer is in: until then its end is
  *   unknown.
+ * - Should the first request after a window this process opened be refused by a window that
+ *   ends within half a window (the old one, still open), the server is taken to keep its windows
+ *   until the reset second, and from then on every window ends no earlier than
+ *   `X-RateLimit-Reset` + margin. The emulator ends them at `windowMs`; the service does not
+ *   document it, so one 429 teaches it.
  *
  * Counting:
  * - `X-RateLimit-Limit` is adopted. A `Remaining` lower than the local budget left lowers the
@@ -150,6 +155,11 @@ export class RateLimiter {
   #joinAt = -Infinity;
   /** Until then an unshared window keeps its last {@link RateLimiter.holdBack} slots (see the class notes). */
   #holdUntil = -Infinity;
+  /** The current / previous window was opened on the server by this process's first request. */
+  #openedByUs = false;
+  #openedPrev = false;
+  /** Learnt from a 429: the server's windows last until the reset second, not just windowMs. */
+  #endsAtReset = false;
   readonly #alarm: Alarm;
 
   constructor(options: RateLimiterOptions) {
@@ -225,12 +235,17 @@ export class RateLimiter {
     if (current && ticket.first) {
       this.#firstPending = false;
       // The server counted the request before answering, so its window ends by receivedAt + windowMs.
-      const latest = receivedAt + this.windowMs + EDGE_MS;
+      const roundTrip = receivedAt + this.windowMs + EDGE_MS;
+      const latest = this.#endsAtReset && info.reset !== undefined ? Math.max(roundTrip, info.reset * 1000 + this.marginMs) : roundTrip;
       const opened = info.remaining === undefined || info.remaining >= this.limit - 1;
       this.#windowEnd = opened || info.reset === undefined ? latest : Math.min(latest, info.reset * 1000 + this.marginMs);
+      this.#openedByUs = opened;
     }
     if (current && info.remaining !== undefined && info.status !== 429) this.#count(ticket, info.remaining, info.reset, receivedAt);
     if (info.status === 429) {
+      // Refused by a window that ends soon after a window this process opened should have ended:
+      // this server keeps its windows open to the whole-second reset.
+      if (current && ticket.first && this.#openedPrev && info.reset !== undefined && info.reset * 1000 < ticket.sentAt + this.windowMs / 2) this.#endsAtReset = true;
       const until =
         info.retryAfter !== undefined
           ? receivedAt + info.retryAfter * 1000
@@ -312,6 +327,8 @@ export class RateLimiter {
       this.#floor = 0;
     }
     this.#window += 1;
+    this.#openedPrev = this.#openedByUs;
+    this.#openedByUs = false;
     this.#used = 0;
     this.#answers = 0;
     this.#remaining = undefined;

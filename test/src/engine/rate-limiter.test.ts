@@ -211,6 +211,49 @@ describe('RateLimiter', () => {
     assert.equal(limiter.reserve, 3, 'three others between two answers 10 ms apart');
   });
 
+  describe('a server that keeps its windows until the reset second', () => {
+    const s = (ms: number): number => (T0 + ms) / 1000;
+
+    /**
+     * A window this process opens at T0 + 10.1 s (the server's reset says T0 + 21 s); the next
+     * window's first request, at the round-trip end, is answered `refusal`; the window after the
+     * block is answered with `reset` and spent down to the reserve, and one more request waits.
+     */
+    function refusedThenSpent(refusal: { reset: number; retryAfter: number }, reset: number): void {
+      passAloneWindow();
+      ask(1);
+      limiter.observe(granted[0]!, { status: 204, limit: 3, remaining: 2, reset: s(21_000) });
+      clock.tick(10_002);
+      ask(1);
+      assert.equal(granted.length, 2, 'the next window\'s first request at the round-trip end, T0 + 20.102 s');
+      limiter.observe(granted[1]!, { status: 429, limit: 3, remaining: 0, ...refusal });
+      ask(2);
+      clock.tick(refusal.retryAfter * 1000);
+      assert.equal(granted.length, 3);
+      limiter.observe(granted[2]!, { status: 204, limit: 3, remaining: 2, reset });
+      assert.equal(granted.length, 4);
+      limiter.observe(granted[3]!, { status: 204, limit: 3, remaining: 1, reset });
+      ask(1);
+      assert.equal(granted.length, 4, 'Remaining 1 is the reserve the 429 left');
+    }
+
+    it('learns it from a 429 on the first request after a window it opened, and then ends windows at the reset', () => {
+      refusedThenSpent({ reset: s(21_000), retryAfter: 1 }, s(32_000));
+      clock.tick(32_100 - 1 - (Date.now() - T0));
+      assert.equal(granted.length, 4, 'not at the round-trip end (T0 + 31.104 s)');
+      clock.tick(1);
+      assert.equal(granted.length, 5, 'at the reset + margin');
+    });
+
+    it('does not learn it from a 429 by a window another process has just opened', () => {
+      refusedThenSpent({ reset: s(30_000), retryAfter: 10 }, s(41_000));
+      clock.tick(40_104 - 1 - (Date.now() - T0));
+      assert.equal(granted.length, 4);
+      clock.tick(1);
+      assert.equal(granted.length, 5, 'at the round-trip end (T0 + 40.104 s), not the reset');
+    });
+  });
+
   it('429 blocks every slot for Retry-After, makes the limiter cautious and raises the reserve', () => {
     passAloneWindow();
     ask(2);
