@@ -13,7 +13,8 @@ import { maskKey, redactKey } from './mask-key';
 import { MonthCounter } from './month-counter';
 import { requestsPerWindow, resolveAccountOptions } from './options';
 import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
-import { backsOff, classifyResponse, responseMessage, type ResponseKind } from './response';
+import { decideCreated, decidePiece, explainAnswer } from './answer';
+import { backsOff, classifyResponse, type ResponseKind } from './response';
 import { SpilledTail } from './spilled-tail';
 import { Spool, type SpoolRun } from './spool';
 import type {
@@ -288,7 +289,7 @@ export class AccountEngine extends EventEmitter {
           void this.#send(slot, (signal) => this.#http.createBucket(bucketKey, bucketName, signal)).then((result) => {
             if (this.#stopping) return closed('closed');
             const kind = classifyResponse(result);
-            const message = this.#redact(`Bucket '${bucketKey}' not created: ${this.#explain(kind, result)}`);
+            const message = this.#redact(`Bucket '${bucketKey}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
             if (kind === 'rate-limited') return this.#acquire(request);
             this.#learn(kind, message);
             if (kind === 'ok') {
@@ -687,12 +688,6 @@ export class AccountEngine extends EventEmitter {
     }
   }
 
-  /** The message an answer is reported with; a 404 names the endpoint, the likely culprit. */
-  #explain(kind: ResponseKind, result: HttpResult): string {
-    if (kind === 'not-found') return `endpoint ${this.options.endpoint} answered 404: check the endpoint URL (${responseMessage(result)})`;
-    return responseMessage(result);
-  }
-
   /** Answers may quote the key back: never pass it on. */
   #redact(text: string): string {
     return redactKey(text, this.options.accessKey);
@@ -709,13 +704,13 @@ export class AccountEngine extends EventEmitter {
     const kind = classifyResponse(result);
     if (this.#closed || (this.#stopping && kind !== 'ok')) return;
     this.#probing = false;
-    const message = this.#redact(`Bucket '${bucket.key}' not created: ${this.#explain(kind, result)}`);
+    const message = this.#redact(`Bucket '${bucket.key}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
     this.#learn(kind, message);
-    if (kind === 'ok') bucket.created = true;
-    else if (kind === 'rate-limited') this.#retries += 1;
-    else if (backsOff(kind)) this.#backOff(bucket);
-    else if (kind === 'invalid' || kind === 'too-large') {
-      // The events' own answers will tell what is wrong with them.
+    const decision = decideCreated(kind);
+    if (decision === 'created') bucket.created = true;
+    else if (decision === 'resend') this.#retries += 1;
+    else if (decision === 'back-off') this.#backOff(bucket);
+    else if (decision === 'assume-created') {
       bucket.created = true;
       this.emit('warning', this.#lastError!);
     }
@@ -727,37 +722,30 @@ export class AccountEngine extends EventEmitter {
     const kind = classifyResponse(result);
     if (this.#closed || (this.#stopping && kind !== 'ok')) return;
     this.#probing = false;
-    const message = this.#redact(this.#explain(kind, result));
+    const message = this.#redact(explainAnswer(kind, result, this.options.endpoint));
     this.#learn(kind, message);
     const now = this.#now();
-    switch (kind) {
-      case 'ok':
+    const decision = decidePiece(kind, piece);
+    switch (decision.action) {
+      case 'deliver':
         bucket.failures = 0;
         bucket.retryAt = 0;
         this.#settlePiece(bucket, piece, result.status, now);
         break;
-      case 'rate-limited':
+      case 'resend':
         this.#retries += 1;
         break;
-      case 'too-large':
-      case 'invalid':
-        if (piece.events.length > 1) {
-          this.#retries += 1;
-          const half = Math.ceil(piece.events.length / 2);
-          const left: Piece = { ...piece, events: piece.events.slice(0, half), tickets: piece.tickets.slice(0, half) };
-          const right: Piece = { ...piece, events: piece.events.slice(half), tickets: piece.tickets.slice(half), start: piece.start + half };
-          bucket.pieces.splice(0, 1, left, right);
-        } else {
-          this.#settlePiece(bucket, piece, result.status, now, kind === 'invalid' ? 'rejected' : 'too-large', message);
-        }
+      case 'split':
+        this.#retries += 1;
+        bucket.pieces.splice(0, 1, ...decision.halves);
         break;
-      case 'transient':
-      case 'not-found':
-      case 'client-error':
+      case 'fail':
+        this.#settlePiece(bucket, piece, result.status, now, decision.reason, message);
+        break;
+      case 'back-off':
         this.#backOff(bucket);
         break;
-      default:
-        // 401/403 and 402: the batch stays in flight for when sending resumes (or close).
+      case 'hold':
         break;
     }
     this.#afterAnswer(`${kind} (HTTP ${result.status})`);
