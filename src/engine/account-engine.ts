@@ -1,22 +1,21 @@
 import { EventEmitter } from 'node:events';
 import { LIMITS, type IsEvent } from '../event';
 import { Alarm } from './alarm';
-import { headTime, queuedIn, type Bucket, type Piece } from './bucket';
+import { decideCreated, decidePiece, explainAnswer } from './answer';
+import type { Bucket, Piece } from './bucket';
 import { BucketError } from './bucket-error';
+import { BODY_LIMIT, BucketQueues, type MemoryStats } from './bucket-queues';
 import { backoffDelay } from './backoff';
 import { ticketOf, ticketSlot, type DeliveryTicket, type TicketSlot } from './delivery-ticket';
 import { eventBytes } from './event-size';
-import { EventQueue } from './event-queue';
 import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
 import { processLimiters, type LimiterRegistry } from './limiter-registry';
 import { maskKey, redactKey } from './mask-key';
 import { MonthCounter } from './month-counter';
 import { requestsPerWindow, resolveAccountOptions } from './options';
 import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
-import { decideCreated, decidePiece, explainAnswer } from './answer';
 import { backsOff, classifyResponse, type ResponseKind } from './response';
-import { SpilledTail } from './spilled-tail';
-import { Spool, type SpoolRun } from './spool';
+import { Spool } from './spool';
 import type {
   AccountEngineEvents,
   AccountOptions,
@@ -49,25 +48,12 @@ export interface AccountEngineDeps {
 export const CREATE_BUCKET_ATTEMPTS = 5;
 /** ms close waits, after aborting the requests in flight, for their outcome to be known. */
 const ABORT_GRACE_MS = 100;
-/** Spilled events read back from the spool at a time, room in `memoryWindow` permitting. */
-export const REFILL_CHUNK = 1000;
-
-/** How many queued events are in memory (see {@link AccountEngine.memoryStats}). */
-export interface MemoryStats {
-  /** Queued events held in memory now (not counting those in flight, at most `batchSize` a bucket). */
-  resident: number;
-  /** The most `resident` has been since the engine started. */
-  peakResident: number;
-  /** Queued events that live only in the spool file now. */
-  spilled: number;
-}
+export { REFILL_CHUNK, type MemoryStats } from './bucket-queues';
 
 /** A slot request that can be told it will never be granted (close). */
 interface Grant extends SlotRequest {
   cancel?: () => void;
 }
-
-const BODY_LIMIT = LIMITS.bodyBytes - 2;
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
@@ -95,15 +81,10 @@ export class AccountEngine extends EventEmitter {
   readonly #bucketRetries = new Set<() => void>();
   /** The last error reported by a warning, so a lasting one is not repeated. */
   #warned: string | undefined;
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #queues: BucketQueues;
   readonly #grants = new Set<Grant>();
   readonly #spool: Spool | undefined;
   readonly #month: MonthCounter;
-  #queued = 0;
-  /** Queued events held in memory (in the buckets' `queue`). */
-  #resident = 0;
-  #peakResident = 0;
-  #inFlight = 0;
   #delivered = 0;
   #requests = 0;
   #retries = 0;
@@ -113,7 +94,7 @@ export class AccountEngine extends EventEmitter {
   #state: AccountState = 'idle';
   #keyRejected = false;
   #quotaPaused = false;
-  /** The spool lost events spilled to it: see {@link #refill}. */
+  /** The spool lost events spilled to it: see {@link #spoolLost}. */
   #spoolUnreadable = false;
   #probeAt = 0;
   #probing = false;
@@ -159,10 +140,11 @@ export class AccountEngine extends EventEmitter {
       now: this.#now,
       warn: (message) => this.emit('warning', message),
     });
-    if (this.options.persist === 'file') {
-      this.#spool = new Spool(this.options.spoolFile!);
+    if (this.options.persist === 'file') this.#spool = new Spool(this.options.spoolFile!);
+    this.#queues = new BucketQueues(this.options, this.#spool, (bucket) => this.#spoolLost(bucket));
+    if (this.#spool) {
       failures.push(...this.#replay(warnings));
-      if (this.#queued > 0) this.#schedulePump();
+      if (this.#queues.queued > 0) this.#schedulePump();
     }
     // Listeners are attached after the constructor returns.
     if (warnings.length + failures.length > 0) {
@@ -182,8 +164,8 @@ export class AccountEngine extends EventEmitter {
   /** A snapshot of the counters. */
   counters(): Counters {
     return {
-      queued: this.#queued,
-      inFlight: this.#inFlight,
+      queued: this.#queues.queued,
+      inFlight: this.#queues.inFlight,
       delivered: this.#delivered,
       requests: this.#requests,
       retries: this.#retries,
@@ -197,7 +179,7 @@ export class AccountEngine extends EventEmitter {
 
   /** How many queued events are held in memory, and how many live only in the spool file. */
   memoryStats(): MemoryStats {
-    return { resident: this.#resident, peakResident: this.#peakResident, spilled: this.#queued - this.#resident };
+    return this.#queues.memoryStats();
   }
 
   /**
@@ -215,7 +197,7 @@ export class AccountEngine extends EventEmitter {
       for (const event of events) failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'closed', 'the account is closing', 1, 0, now));
       return this.#reportDropped(failures, slot, now);
     }
-    const bucket = this.#bucket(bucketKey);
+    const bucket = this.#queues.bucket(bucketKey);
     const accepted: IsEvent[] | undefined = this.#spool ? [] : undefined;
     /** The newest `spilled` of `accepted` go to the tail, the first at `phase` in the submit. */
     let spilled = 0;
@@ -235,7 +217,7 @@ export class AccountEngine extends EventEmitter {
         failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'too-large', `the event is over the ${LIMITS.bodyBytes}-byte body limit`, 0, 0, now));
         continue;
       }
-      if (this.#queued >= maxQueue) {
+      if (this.#queues.queued >= maxQueue) {
         if (overflow === 'refuse-newest') {
           failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'overflow', `the queue is full (maxQueue ${maxQueue}): refused the newest event`, 0, 0, now));
           continue;
@@ -250,13 +232,13 @@ export class AccountEngine extends EventEmitter {
         failures.push(dropped);
       }
       // A bucket's spilled events are its newest: once it has some, the new ones follow them.
-      if (bucket.tail && (spilled > 0 || bucket.tail.length > 0 || this.#resident >= memoryWindow)) {
+      if (bucket.tail && (spilled > 0 || bucket.tail.length > 0 || this.#queues.resident >= memoryWindow)) {
         if (spilled === 0) phase = index;
         spilled += 1;
-      } else this.#keep(bucket, event, now, slot, this.#startsGroup(index));
+      } else this.#queues.keep(bucket, event, now, slot, this.#startsGroup(index));
       bucket.nextIndex += 1;
       accepted?.push(event);
-      this.#queued += 1;
+      this.#queues.added(1);
     }
     toSpool();
     this.#schedulePump();
@@ -293,7 +275,7 @@ export class AccountEngine extends EventEmitter {
             if (kind === 'rate-limited') return this.#acquire(request);
             this.#learn(kind, message);
             if (kind === 'ok') {
-              this.#bucket(bucketKey).created = true;
+              this.#queues.bucket(bucketKey).created = true;
               resolve({ bucketKey, bucketName, created: result.status === 201 });
             } else if (kind === 'invalid' || kind === 'too-large') reject(new BucketError('invalid', message));
             else if (kind === 'key-rejected' || kind === 'quota-exceeded') reject(new BucketError(kind, message));
@@ -345,7 +327,7 @@ export class AccountEngine extends EventEmitter {
     const deliveredBefore = this.#delivered;
     this.#flushBefore = Infinity;
     this.#schedulePump();
-    if (!this.#keyRejected && !this.#quotaPaused && this.#queued + this.#inFlight > 0) {
+    if (!this.#keyRejected && !this.#quotaPaused && this.#queues.queued + this.#queues.inFlight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.closeTimeout);
         this.#drained = () => {
@@ -374,26 +356,14 @@ export class AccountEngine extends EventEmitter {
     const now = this.#now();
     let left = 0;
     const failures: FailedEvent[] = [];
-    for (const bucket of this.#buckets.values()) {
-      const events: IsEvent[] = [];
-      const tickets: (DeliveryTicket | undefined)[] = [];
-      let attempts = 0;
-      for (const piece of bucket.pieces) {
-        events.push(...piece.events);
-        tickets.push(...piece.tickets);
-        attempts = Math.max(attempts, piece.attempts);
-      }
-      // Spooled events stay unsettled: no ticket to make for them.
-      bucket.queue.drainInto(events, tickets, this.#spool ? () => undefined : this.#ticketOf(bucket));
-      left += events.length + (bucket.tail?.length ?? 0);
+    for (const { bucketKey, events, tickets, attempts, spilled } of this.#queues.drain()) {
+      left += events.length + spilled;
       if (!this.#spool) {
-        events.forEach((event, i) => failures.push(this.#fail(bucket.key, event, tickets[i], 'closed', 'not delivered before close', attempts, 0, now)));
+        events.forEach((event, i) => failures.push(this.#fail(bucketKey, event, tickets[i], 'closed', 'not delivered before close', attempts, 0, now)));
       }
     }
     if (failures.length > 0) this.emit('dropped', failures);
-    this.#queued = 0;
-    this.#resident = 0;
-    this.#inFlight = 0;
+    this.#queues.clear();
     this.#spool?.close();
     this.#month.close();
     this.#limiters.release(this.options.endpoint, this.options.accessKey);
@@ -403,47 +373,16 @@ export class AccountEngine extends EventEmitter {
     return this.#spool ? { delivered, spooled: left, undelivered: 0 } : { delivered, spooled: 0, undelivered: left };
   }
 
-  #bucket(key: string): Bucket {
-    let bucket = this.#buckets.get(key);
-    if (!bucket) {
-      bucket = {
-        key,
-        queue: new EventQueue(),
-        tail: this.#spool ? new SpilledTail(key, this.options.transport === 'url' ? this.options.batchSize : 0) : undefined,
-        queueStart: 0,
-        nextIndex: 0,
-        pieces: [],
-        busy: false,
-        retryAt: 0,
-        failures: 0,
-        created: !this.options.autoCreate,
-      };
-      this.#buckets.set(key, bucket);
-    }
-    return bucket;
-  }
-
   /**
    * Queues what the spool held, at most `maxQueue` events: beyond that the overflow policy drops
    * the events written first ('drop-oldest') or last ('refuse-newest'), and the spool is rewritten
-   * without them. Events of one spool record were one submit: with the URL transport they travel
-   * in requests of their own again. The first `memoryWindow` events are held in memory, the rest
-   * spilled (read back from the spool as the queue drains). Adds what to warn about to `warnings`;
-   * returns the dropped events.
+   * without them (see {@link BucketQueues.replay}). Adds what to warn about to `warnings`; returns
+   * the dropped events.
    */
   #replay(warnings: string[]): FailedEvent[] {
-    const { maxQueue, overflow, memoryWindow, spoolFile } = this.options;
+    const { maxQueue, overflow, spoolFile } = this.options;
     const now = this.#now();
-    const url = this.options.transport === 'url';
-    const loaded = this.#spool!.load(maxQueue, overflow, ({ bucketKey, start, events, offset }) => {
-      const bucket = this.#bucket(bucketKey);
-      const tail = bucket.tail!;
-      let at = 0;
-      for (; at < events.length && tail.length === 0 && this.#resident < memoryWindow; at++) this.#keep(bucket, events[at]!, now, undefined, url && at === 0);
-      if (at < events.length) tail.append(offset, start + at, events.length - at, now, undefined, at);
-      bucket.nextIndex = start + events.length;
-      this.#queued += events.length;
-    });
+    const loaded = this.#queues.replay(now);
     if (loaded.badLines > 0) {
       warnings.push(`Spool file ${spoolFile}: ${loaded.badLines} line(s) could not be read and were skipped; every intact record was recovered`);
     }
@@ -457,31 +396,15 @@ export class AccountEngine extends EventEmitter {
     return this.options.transport === 'url' && index % this.options.batchSize === 0;
   }
 
-  /** Makes the tickets of events leaving a bucket's queue (see {@link TicketSlot}). */
-  #ticketOf(bucket: Bucket): (slot: TicketSlot | undefined, queuedAt: number) => DeliveryTicket | undefined {
-    return (slot, queuedAt) => ticketOf(slot, bucket.key, queuedAt);
-  }
-
   /**
    * Drops the oldest queued (not in-flight) event of all buckets; undefined when it could not be
    * read back from the spool (then the caller refuses the newest instead).
    */
   #dropOldest(now: number): FailedEvent | undefined {
-    let oldest: Bucket | undefined;
-    for (const bucket of this.#buckets.values()) {
-      if (queuedIn(bucket) > 0 && (!oldest || headTime(bucket) < headTime(oldest))) oldest = bucket;
-    }
-    if (oldest!.queue.length === 0) this.#refill(oldest!, 1);
-    if (oldest!.queue.length === 0) return undefined;
-    const events: IsEvent[] = [];
-    const tickets: (DeliveryTicket | undefined)[] = [];
-    oldest!.queue.shiftInto(events, tickets, this.#ticketOf(oldest!));
-    this.#spool?.remove(oldest!.key, oldest!.queueStart, 1);
-    oldest!.queueStart += 1;
-    this.#queued -= 1;
-    this.#resident -= 1;
+    const oldest = this.#queues.dropOldest();
+    if (!oldest) return undefined;
     const message = `the queue is full (maxQueue ${this.options.maxQueue}): dropped the oldest event`;
-    return this.#fail(oldest!.key, events[0]!, tickets[0], 'overflow', message, 0, 0, now);
+    return this.#fail(oldest.bucketKey, oldest.event, oldest.ticket, 'overflow', message, 0, 0, now);
   }
 
   #fail(bucketKey: string, event: IsEvent, ticket: DeliveryTicket | undefined, reason: DropReason, message: string, attempts: number, status: number, now: number): FailedEvent {
@@ -505,27 +428,14 @@ export class AccountEngine extends EventEmitter {
     });
   }
 
-  /** When the bucket has a request to make (≤ now: ready; Infinity: nothing to do). */
-  #readyAt(bucket: Bucket, now: number): number {
-    if (bucket.busy) return Infinity;
-    if (bucket.pieces.length > 0) return bucket.retryAt;
-    const length = queuedIn(bucket);
-    if (length === 0) return Infinity;
-    const head = headTime(bucket);
-    if (length >= this.options.batchSize || this.options.transport === 'url' || head <= this.#flushBefore) {
-      return Math.max(bucket.retryAt, now);
-    }
-    return Math.max(bucket.retryAt, head + this.options.flushInterval);
-  }
-
   /** Asks the limiter for as many slots as there are buckets ready, and wakes up for the next. */
   #pump(): void {
     if (this.#stopping || this.#keyRejected || this.#spoolUnreadable) return;
     const now = this.#now();
     let ready = 0;
     let next = Infinity;
-    for (const bucket of this.#buckets.values()) {
-      const at = this.#readyAt(bucket, now);
+    for (const bucket of this.#queues.values()) {
+      const at = this.#queues.readyAt(bucket, now, this.#flushBefore);
       if (at <= now) ready += 1;
       else next = Math.min(next, at);
     }
@@ -553,18 +463,8 @@ export class AccountEngine extends EventEmitter {
   #onGrant(request: SlotRequest, slot: SlotTicket): void {
     this.#grants.delete(request);
     const now = this.#now();
-    let chosen: Bucket | undefined;
-    let chosenAge = Infinity;
-    if (!this.#stopping && !this.#keyRejected && !(this.#quotaPaused && (this.#probing || now < this.#probeAt))) {
-      for (const bucket of this.#buckets.values()) {
-        if (this.#readyAt(bucket, now) > now) continue;
-        const age = bucket.pieces.length > 0 ? bucket.pieces[0]!.oldest : headTime(bucket);
-        if (age < chosenAge) {
-          chosen = bucket;
-          chosenAge = age;
-        }
-      }
-    }
+    const paused = this.#stopping || this.#keyRejected || (this.#quotaPaused && (this.#probing || now < this.#probeAt));
+    const chosen = paused ? undefined : this.#queues.oldestReady(now, this.#flushBefore);
     if (!chosen) return this.#limiter.giveBack(slot);
     if (this.#quotaPaused) this.#probing = true;
     chosen.busy = true;
@@ -573,7 +473,7 @@ export class AccountEngine extends EventEmitter {
       void this.#send(slot, (signal) => this.#http.createBucket(bucket.key, undefined, signal)).then((result) => this.#onCreated(bucket, result));
       return;
     }
-    if (chosen.pieces.length === 0 && !this.#takeBatch(chosen)) {
+    if (chosen.pieces.length === 0 && !this.#queues.takeBatch(chosen)) {
       chosen.busy = false;
       return this.#limiter.giveBack(slot);
     }
@@ -584,62 +484,16 @@ export class AccountEngine extends EventEmitter {
     void this.#send(slot, (signal) => send.call(this.#http, bucket.key, piece.events, signal)).then((result) => this.#onSent(bucket, piece, result));
   }
 
-  /**
-   * Moves the next batch (count, bytes and URL groups permitting) from the queue into flight.
-   * False when there was nothing to take (the spool could not give the spilled events back).
-   */
-  #takeBatch(bucket: Bucket): boolean {
-    const { queue } = bucket;
-    if (queue.length < this.options.batchSize) this.#refill(bucket, this.options.batchSize - queue.length);
-    if (queue.length === 0) return false;
-    const events: IsEvent[] = [];
-    const tickets: (DeliveryTicket | undefined)[] = [];
-    const oldest = queue.headTime();
-    const take = this.#ticketOf(bucket);
-    let bytes = 0;
-    while (queue.length > 0 && events.length < this.options.batchSize) {
-      if (events.length > 0 && queue.headStartsGroup()) break;
-      const size = eventBytes(queue.peek()!) + 1;
-      if (events.length > 0 && bytes + size > BODY_LIMIT) break;
-      bytes += size;
-      queue.shiftInto(events, tickets, take);
-    }
-    bucket.pieces.push({ events, tickets, start: bucket.queueStart, oldest, attempts: 0 });
-    bucket.queueStart += events.length;
-    this.#queued -= events.length;
-    this.#resident -= events.length;
-    this.#inFlight += events.length;
-    return true;
-  }
-
-  /** Holds a queued event in memory. */
-  #keep(bucket: Bucket, event: IsEvent, time: number, slot: TicketSlot | undefined, groupStart: boolean): void {
-    bucket.queue.push(event, time, slot, groupStart);
-    this.#resident += 1;
-    if (this.#resident > this.#peakResident) this.#peakResident = this.#resident;
-  }
-
-  /**
-   * Reads at least `wanted` of the bucket's spilled events back into memory (all when fewer),
-   * up to {@link REFILL_CHUNK} when `memoryWindow` has room for them.
-   */
-  #refill(bucket: Bucket, wanted: number): void {
-    const { tail } = bucket;
-    if (!tail || tail.length === 0) return;
-    const room = this.options.memoryWindow - this.#resident;
-    const count = Math.min(tail.length, Math.max(wanted, Math.min(REFILL_CHUNK, room)));
-    const moved = tail.moveInto(bucket.queue, count, this.#spool!);
-    this.#resident += moved;
-    if (this.#resident > this.#peakResident) this.#peakResident = this.#resident;
-    if (moved < count && !this.#spoolUnreadable) {
-      // Only a file changed under the engine gets here. Stop rather than guess: a restart reads
-      // back every intact record and says how many lines it could not.
-      this.#spoolUnreadable = true;
-      this.#lastError = `spool file ${this.#spool!.file} no longer holds the queued events of bucket '${bucket.key}': sending stopped; restart to recover what the file still holds`;
-      this.#stopSending();
-      this.emit('warning', this.#lastError);
-      this.#refreshState('spool unreadable');
-    }
+  /** The spool lost spilled events: stop rather than guess. */
+  #spoolLost(bucket: Bucket): void {
+    if (this.#spoolUnreadable) return;
+    // Only a file changed under the engine gets here. A restart reads back every intact record
+    // and says how many lines it could not.
+    this.#spoolUnreadable = true;
+    this.#lastError = `spool file ${this.#spool!.file} no longer holds the queued events of bucket '${bucket.key}': sending stopped; restart to recover what the file still holds`;
+    this.#stopSending();
+    this.emit('warning', this.#lastError);
+    this.#refreshState('spool unreadable');
   }
 
   /** Makes one request on a granted slot and feeds the limiter its answer. */
@@ -761,10 +615,8 @@ export class AccountEngine extends EventEmitter {
 
   /** The first piece got its final answer: delivered, or failed for `reason`. */
   #settlePiece(bucket: Bucket, piece: Piece, status: number, now: number, reason?: DropReason, message = ''): void {
-    bucket.pieces.shift();
+    this.#queues.release(bucket, piece);
     const count = piece.events.length;
-    this.#inFlight -= count;
-    this.#spool?.remove(bucket.key, piece.start, count);
     if (reason) {
       const failures = piece.events.map((event, i) => this.#fail(bucket.key, event, piece.tickets[i], reason, message, piece.attempts, status, now));
       this.emit('dropped', failures);
@@ -773,26 +625,12 @@ export class AccountEngine extends EventEmitter {
       this.#month.add(count);
       piece.tickets.forEach((ticket) => ticket?.delivered(piece.attempts, status, now));
     }
-    // Spilled events are known by their offsets in the file: it is compacted only once none is left.
-    if (this.#spool?.wantsCompaction && this.#queued === this.#resident) this.#spool.rewrite(this.#spoolRuns());
-  }
-
-  #spoolRuns(): SpoolRun[] {
-    const runs: SpoolRun[] = [];
-    for (const bucket of this.#buckets.values()) {
-      for (const piece of bucket.pieces) runs.push({ bucketKey: bucket.key, start: piece.start, events: piece.events });
-      let start = bucket.queueStart;
-      for (const events of bucket.queue.groups()) {
-        runs.push({ bucketKey: bucket.key, start, events });
-        start += events.length;
-      }
-    }
-    return runs;
+    this.#queues.compactSpool();
   }
 
   #afterAnswer(detail: string): void {
     this.#refreshState(detail);
-    if (this.#drained && this.#queued + this.#inFlight === 0) this.#drained();
+    if (this.#drained && this.#queues.queued + this.#queues.inFlight === 0) this.#drained();
     if (this.#drained && (this.#keyRejected || this.#quotaPaused)) this.#drained();
     this.#pump();
   }
@@ -803,8 +641,8 @@ export class AccountEngine extends EventEmitter {
     else if (this.#spoolUnreadable) state = 'spool-unreadable';
     else if (this.#keyRejected) state = 'key-rejected';
     else if (this.#quotaPaused) state = 'quota-exceeded';
-    else if (this.#queued + this.#inFlight === 0) state = 'idle';
-    else if ([...this.#buckets.values()].some((bucket) => bucket.failures > 0)) state = 'retrying';
+    else if (this.#queues.queued + this.#queues.inFlight === 0) state = 'idle';
+    else if ([...this.#queues.values()].some((bucket) => bucket.failures > 0)) state = 'retrying';
     else if (this.#waitingForWindow) state = 'rate-limited';
     else state = 'sending';
     if (state === this.#state) return;
