@@ -15,6 +15,7 @@ import { MonthCounter } from './month-counter';
 import { requestsPerWindow, resolveAccountOptions } from './options';
 import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
 import { backsOff, classifyResponse, type ResponseKind } from './response';
+import { RetryTimers } from './retry-timers';
 import { Spool } from './spool';
 import type {
   AccountEngineEvents,
@@ -77,8 +78,8 @@ export class AccountEngine extends EventEmitter {
   readonly #abort = new AbortController();
   /** Requests in flight. */
   readonly #sending = new Set<Promise<HttpResult>>();
-  /** Cancels `createBucket()` calls waiting out a back-off. */
-  readonly #bucketRetries = new Set<() => void>();
+  /** `createBucket()` calls waiting out a back-off. */
+  readonly #bucketRetries = new RetryTimers();
   /** The last error reported by a warning, so a lasting one is not repeated. */
   #warned: string | undefined;
   readonly #queues: BucketQueues;
@@ -293,16 +294,7 @@ export class AccountEngine extends EventEmitter {
   /** Runs `retry` after a back-off for `failures` failures, unless close comes first (then `cancel`). */
   #retryLater(failures: number, retry: () => void, cancel: () => void): void {
     this.#retries += 1;
-    const delay = backoffDelay(failures, this.options.backoffBase, this.options.backoffCap, this.#random);
-    const timer = setTimeout(() => {
-      this.#bucketRetries.delete(abandon);
-      retry();
-    }, delay);
-    const abandon = (): void => {
-      clearTimeout(timer);
-      cancel();
-    };
-    this.#bucketRetries.add(abandon);
+    this.#bucketRetries.later(backoffDelay(failures, this.options.backoffBase, this.options.backoffCap, this.#random), retry, cancel);
   }
 
   /**
@@ -346,8 +338,7 @@ export class AccountEngine extends EventEmitter {
       clearTimeout(grace);
     }
     this.#closed = true;
-    for (const abandon of this.#bucketRetries) abandon();
-    this.#bucketRetries.clear();
+    this.#bucketRetries.abandonAll();
     for (const request of this.#grants) {
       this.#limiter.cancel(request);
       request.cancel?.();
