@@ -15,6 +15,7 @@ import { MonthCounter } from './month-counter';
 import { requestsPerWindow, resolveAccountOptions } from './options';
 import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
 import { backsOff, classifyResponse, type ResponseKind } from './response';
+import { QuotaProbe } from './quota-probe';
 import { RetryTimers } from './retry-timers';
 import { Spool } from './spool';
 import type {
@@ -94,11 +95,9 @@ export class AccountEngine extends EventEmitter {
   #lastError: string | undefined;
   #state: AccountState = 'idle';
   #keyRejected = false;
-  #quotaPaused = false;
+  readonly #quota: QuotaProbe;
   /** The spool lost events spilled to it: see {@link #spoolLost}. */
   #spoolUnreadable = false;
-  #probeAt = 0;
-  #probing = false;
   #waitingForWindow = false;
   /** Events queued at or before this time are sent without waiting for `flushInterval`. */
   #flushBefore = -Infinity;
@@ -121,6 +120,7 @@ export class AccountEngine extends EventEmitter {
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
     this.#alarm = new Alarm(() => this.#pump(), this.#now);
+    this.#quota = new QuotaProbe(this.options.quotaProbeInterval);
     this.#ownsHttp = deps.http === undefined;
     this.#http = deps.http ?? createHttpClient({ endpoint, accessKey, requestTimeout: this.options.requestTimeout });
     this.#limiters = deps.limiters ?? processLimiters;
@@ -319,7 +319,7 @@ export class AccountEngine extends EventEmitter {
     const deliveredBefore = this.#delivered;
     this.#flushBefore = Infinity;
     this.#schedulePump();
-    if (!this.#keyRejected && !this.#quotaPaused && this.#queues.queued + this.#queues.inFlight > 0) {
+    if (!this.#keyRejected && !this.#quota.paused && this.#queues.queued + this.#queues.inFlight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.closeTimeout);
         this.#drained = () => {
@@ -430,13 +430,7 @@ export class AccountEngine extends EventEmitter {
       if (at <= now) ready += 1;
       else next = Math.min(next, at);
     }
-    if (this.#quotaPaused) {
-      if (this.#probing) ready = 0;
-      else if (now < this.#probeAt) {
-        if (ready > 0) next = Math.min(next, this.#probeAt);
-        ready = 0;
-      } else ready = Math.min(ready, 1);
-    }
+    ({ ready, next } = this.#quota.admit(ready, next, now));
     for (let wanted = ready - this.#grants.size; wanted > 0; wanted--) {
       const request: SlotRequest = { grant: (slot) => this.#onGrant(request, slot) };
       this.#acquire(request);
@@ -454,10 +448,10 @@ export class AccountEngine extends EventEmitter {
   #onGrant(request: SlotRequest, slot: SlotTicket): void {
     this.#grants.delete(request);
     const now = this.#now();
-    const paused = this.#stopping || this.#keyRejected || (this.#quotaPaused && (this.#probing || now < this.#probeAt));
+    const paused = this.#stopping || this.#keyRejected || this.#quota.holds(now);
     const chosen = paused ? undefined : this.#queues.oldestReady(now, this.#flushBefore);
     if (!chosen) return this.#limiter.giveBack(slot);
-    if (this.#quotaPaused) this.#probing = true;
+    this.#quota.started();
     chosen.busy = true;
     if (!chosen.created) {
       const bucket = chosen;
@@ -507,8 +501,7 @@ export class AccountEngine extends EventEmitter {
     if (kind === 'ok') {
       this.#waitingForWindow = false;
       this.#warned = undefined;
-      if (this.#quotaPaused) {
-        this.#quotaPaused = false;
+      if (this.#quota.resume()) {
         this.#refreshState('the service accepts events again');
       }
       return;
@@ -523,8 +516,7 @@ export class AccountEngine extends EventEmitter {
       // Announce at once: an explicit createBucket() answer has no #afterAnswer() to do it.
       this.#refreshState('access key rejected');
     } else if (kind === 'quota-exceeded') {
-      this.#quotaPaused = true;
-      this.#probeAt = this.#now() + this.options.quotaProbeInterval;
+      this.#quota.pause(this.#now());
       this.#refreshState('monthly event quota used up');
     } else if ((kind === 'not-found' || kind === 'client-error') && message !== this.#warned) {
       // A setup mistake rather than a passing fault: say so once, not on every retry.
@@ -548,7 +540,7 @@ export class AccountEngine extends EventEmitter {
     bucket.busy = false;
     const kind = classifyResponse(result);
     if (this.#closed || (this.#stopping && kind !== 'ok')) return;
-    this.#probing = false;
+    this.#quota.answered();
     const message = this.#redact(`Bucket '${bucket.key}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
     this.#learn(kind, message);
     const decision = decideCreated(kind);
@@ -566,7 +558,7 @@ export class AccountEngine extends EventEmitter {
     bucket.busy = false;
     const kind = classifyResponse(result);
     if (this.#closed || (this.#stopping && kind !== 'ok')) return;
-    this.#probing = false;
+    this.#quota.answered();
     const message = this.#redact(explainAnswer(kind, result, this.options.endpoint));
     this.#learn(kind, message);
     const now = this.#now();
@@ -622,7 +614,7 @@ export class AccountEngine extends EventEmitter {
   #afterAnswer(detail: string): void {
     this.#refreshState(detail);
     if (this.#drained && this.#queues.queued + this.#queues.inFlight === 0) this.#drained();
-    if (this.#drained && (this.#keyRejected || this.#quotaPaused)) this.#drained();
+    if (this.#drained && (this.#keyRejected || this.#quota.paused)) this.#drained();
     this.#pump();
   }
 
@@ -631,7 +623,7 @@ export class AccountEngine extends EventEmitter {
     if (this.#closed) state = 'closed';
     else if (this.#spoolUnreadable) state = 'spool-unreadable';
     else if (this.#keyRejected) state = 'key-rejected';
-    else if (this.#quotaPaused) state = 'quota-exceeded';
+    else if (this.#quota.paused) state = 'quota-exceeded';
     else if (this.#queues.queued + this.#queues.inFlight === 0) state = 'idle';
     else if ([...this.#queues.values()].some((bucket) => bucket.failures > 0)) state = 'retrying';
     else if (this.#waitingForWindow) state = 'rate-limited';
