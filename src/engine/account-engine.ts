@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { LIMITS, type IsEvent } from '../event';
+import { accountState, stateReason } from './account-state';
 import { Alarm } from './alarm';
 import { decideCreated, decidePiece, explainAnswer } from './answer';
 import type { Bucket, Piece } from './bucket';
@@ -619,19 +620,18 @@ export class AccountEngine extends EventEmitter {
   }
 
   #refreshState(detail: string): void {
-    let state: AccountState;
-    if (this.#closed) state = 'closed';
-    else if (this.#spoolUnreadable) state = 'spool-unreadable';
-    else if (this.#keyRejected) state = 'key-rejected';
-    else if (this.#quota.paused) state = 'quota-exceeded';
-    else if (this.#queues.queued + this.#queues.inFlight === 0) state = 'idle';
-    else if ([...this.#queues.values()].some((bucket) => bucket.failures > 0)) state = 'retrying';
-    else if (this.#waitingForWindow) state = 'rate-limited';
-    else state = 'sending';
+    const state = accountState({
+      closed: this.#closed,
+      spoolUnreadable: this.#spoolUnreadable,
+      keyRejected: this.#keyRejected,
+      quotaPaused: this.#quota.paused,
+      pending: this.#queues.queued + this.#queues.inFlight,
+      retrying: () => [...this.#queues.values()].some((bucket) => bucket.failures > 0),
+      waitingForWindow: this.#waitingForWindow,
+    });
     if (state === this.#state) return;
     this.#state = state;
-    const why = state === 'key-rejected' || state === 'quota-exceeded' || state === 'spool-unreadable' ? `${detail}: ${this.#lastError ?? ''}` : detail;
-    this.emit('state', state, `${maskKey(this.options.accessKey)} ${why}`);
+    this.emit('state', state, `${maskKey(this.options.accessKey)} ${stateReason(state, detail, this.#lastError)}`);
   }
 
   // Typed EventEmitter surface.
