@@ -16,6 +16,8 @@ export interface SlotTicket {
   readonly sentAt: number;
   /** True for the request that opened the local window. */
   readonly first: boolean;
+  /** True when no other request of this process was in flight as it was granted. */
+  readonly solo: boolean;
 }
 
 /** What a response said about the rate limit (headers as numbers; `status` 0 for network errors). */
@@ -88,8 +90,9 @@ export interface SlotRequest {
  *   a reserve of one slot per other process keeps every process within the limit, and leaves
  *   nothing unused when they all have a backlog. The number of others is read from the
  *   requests they slipped in between two answers of this process: the most seen in this window
- *   or the last, counting only cycles (answer to answer) no slower than 1.25 times this
- *   process's typical one, since during a slow answer each other process sends several. Each
+ *   or the last, counting only cycles (answer to answer, for requests sent on their own) no slower than
+ *   1.25 times this process's typical one + 1 ms, since during a slow answer (or a pause) each
+ *   other process sends several. Each
  *   429 raises the reserve by one, and that raise lasts until a window passes without others.
  * - A cautious window sends only its first request until the previous window's
  *   `X-RateLimit-Reset` (+ margin), the moment every process on the key knows that window has
@@ -145,7 +148,7 @@ export class RateLimiter {
   #reservePrev = 0;
   /** When the latest answer of the current window came in. */
   #answeredAt = 0;
-  /** Time from one answer of this process to its next in a window, averaged (Infinity until measured). */
+  /** Time from one answer of this process to the next, for requests sent on their own, averaged (Infinity until measured). */
   #typicalCycle = Infinity;
   /** Raised by each 429 while the key is shared; kept until the limiter is alone again. */
   #floor = 0;
@@ -277,10 +280,11 @@ export class RateLimiter {
     }
     // One request in flight at a time when cautious: what else went since the last answer was the others'.
     // A slow answer of ours lets the others send several each, which says nothing about how many they are.
+    // Only a request sent on its own makes a cycle; answers to a burst come a moment apart.
     if (this.#remaining !== undefined) {
-      const cycle = receivedAt - Math.max(this.#answeredAt, this.#joinAt);
-      if (cycle <= this.#typicalCycle * SLOW_CYCLE + 1) this.#reserveNow = Math.max(this.#reserveNow, this.#remaining - remaining - 1);
-      this.#typicalCycle = this.#typicalCycle === Infinity ? cycle : this.#typicalCycle + (Math.min(cycle, 2 * this.#typicalCycle) - this.#typicalCycle) / 8;
+      const cycle = receivedAt - this.#answeredAt;
+      if (!ticket.solo || cycle <= this.#typicalCycle * SLOW_CYCLE + 1) this.#reserveNow = Math.max(this.#reserveNow, this.#remaining - remaining - 1);
+      if (ticket.solo) this.#typicalCycle = this.#typicalCycle === Infinity ? cycle : this.#typicalCycle + (Math.min(cycle, 2 * this.#typicalCycle) - this.#typicalCycle) / 8;
     }
     this.#remaining = remaining;
     this.#answeredAt = receivedAt;
@@ -313,9 +317,9 @@ export class RateLimiter {
         if (this.#inFlight > 0) return this.#alarm.clear();
       }
       this.#used += 1;
-      this.#inFlight += 1;
-      const ticket: SlotTicket = { window: this.#window, used: this.#used, sentAt: now, first: this.#used === 1 };
+      const ticket: SlotTicket = { window: this.#window, used: this.#used, sentAt: now, first: this.#used === 1, solo: this.#inFlight === 0 };
       if (ticket.first) this.#firstPending = true;
+      this.#inFlight += 1;
       this.#waiters.shift()!.grant(ticket);
     }
     this.#alarm.clear();
