@@ -3,7 +3,7 @@ import { Alarm } from './alarm';
 /** ms added to a window end learnt from a round trip: both clocks count whole ms. */
 const EDGE_MS = 2;
 
-/** A cycle (answer to answer) longer than this many typical ones + 1 ms (the clock's step) is slow: its slip does not teach the reserve. */
+/** A cycle (answer to answer) longer than this many typical ones + 1 ms (the clock's step) is slow: it does not teach the reserve. */
 const SLOW_CYCLE = 1.25;
 
 /** One granted request slot; hand it back to {@link RateLimiter.observe} with the response. */
@@ -90,10 +90,10 @@ export interface SlotRequest {
  *   a reserve of one slot per other process keeps every process within the limit, and leaves
  *   nothing unused when they all have a backlog. The number of others is read from the
  *   requests they slipped in between two answers of this process: the most seen in this window
- *   or the last, counting only cycles (answer to answer, for requests sent on their own) no slower than
- *   1.25 times this process's typical one + 1 ms, since during a slow answer (or a pause) each
- *   other process sends several. Each
- *   429 raises the reserve by one, and that raise lasts until a window passes without others.
+ *   or the last, counting only cycles (answer to answer, for requests sent on their own) no
+ *   slower than 1.25 times this process's typical one + 1 ms, since during a slow answer (or a
+ *   pause) each other process sends several. Each 429 raises the reserve by one, and that raise
+ *   lasts until a window passes without others.
  * - A cautious window sends only its first request until the previous window's
  *   `X-RateLimit-Reset` (+ margin), the moment every process on the key knows that window has
  *   ended. The process that opens the server's window knows its end to the round trip, the
