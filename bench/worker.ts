@@ -20,6 +20,9 @@ const context: TaskContext = {
   },
 };
 
+// A bench stopped with Ctrl-C or killed takes its tasks with it: no Node-RED left running alone.
+process.once('disconnect', () => process.exit(1));
+
 process.once('message', (message: ToChild) => {
   if (message.type !== 'start') return;
   const task = TASKS[message.task as TaskName] as ((input: unknown, context: TaskContext) => Promise<unknown>) | undefined;

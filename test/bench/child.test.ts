@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { ChildTask, runTask } from '../../bench/child';
 import { benchKey, checkDelivery } from '../../bench/parts/part';
@@ -48,6 +51,27 @@ describe('bench child tasks (real child processes, loopback emulator)', function
       runTask('engine-memory', { endpoint: emulator.apiUrl, accessKey: benchKey('ChildGc'), count: 10, persist: 'off' }, { timeoutMs: 30_000 }),
       /bench task 'engine-memory' failed: Error: the memory task needs node --expose-gc/,
     );
+  });
+
+  it('a task whose bench goes away (Ctrl-C, kill) ends too, Node-RED and all', async function () {
+    this.timeout(30_000);
+    const worker = fork(path.join(__dirname, '../../bench/worker.js'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    // A flow that would stream for 100 s.
+    const input = { endpoint: emulator.apiUrl, accessKey: benchKey('ChildOrphan'), bucketKey: 'o', rateLimit: 1000, windowMs: 1000, flushInterval: 50, count: 1000, intervalMs: 100, deadlineMs: 200_000 };
+    let failed = '';
+    worker.on('message', (message: { type: string; message?: string }) => {
+      if (message.type === 'error') failed = message.message ?? 'error';
+    });
+    worker.send({ type: 'start', task: 'red-stream', input });
+    const exited = once(worker, 'exit');
+    for (let waited = 0; emulator.stats().requests === 0; waited += 50) {
+      assert.equal(failed, '', 'the task failed');
+      assert.ok(waited < 20_000, 'the flow never sent anything');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    worker.disconnect();
+    const [code] = (await exited) as [number | null];
+    assert.equal(code, 1, 'it ended on its own, at once');
   });
 
   it('a task that outlives its time limit is killed and rejected', async () => {
