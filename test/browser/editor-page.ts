@@ -85,10 +85,22 @@ export async function wire(page: Page, from: string, to: string): Promise<void> 
   await flowNode(page, from).locator('.red-ui-flow-port-output').first().dragTo(flowNode(page, to).locator('.red-ui-flow-port-input'));
 }
 
-/** Double-clicks a node and waits for its edit dialog. */
+/**
+ * Double-clicks a node and waits for its edit dialog. A double-click that lands while the editor
+ * redraws the workspace (just after an import or a tab switch) can be taken as two clicks, so it
+ * is tried up to three times.
+ */
 export async function openEditDialog(page: Page, id: string): Promise<void> {
-  await flowNode(page, id).locator('rect.red-ui-flow-node').dblclick();
-  await page.locator('#node-dialog-ok').waitFor({ state: 'visible' });
+  const dialog = page.locator('#node-dialog-ok');
+  for (let attempt = 1; ; attempt++) {
+    await flowNode(page, id).locator('rect.red-ui-flow-node').dblclick();
+    try {
+      await dialog.waitFor({ state: 'visible', timeout: attempt < 3 ? 5000 : 30_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
 
 /**
