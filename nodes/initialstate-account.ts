@@ -3,12 +3,12 @@
  * rate-limited batcher per access key) and tells its users about the account's state.
  */
 import type { NodeAPI } from 'node-red';
-import { AccountEngine, maskKey } from '../src/engine';
+import { AccountEngine, DropDigest, maskKey } from '../src/engine';
+import { quotaLevel } from '../src/engine/month-counter';
 import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types';
 import type { AccountNode, AccountNodeDef, AccountUser, AccountView } from './lib/account-node';
 import { accountInput } from './lib/account-options';
-import { DropDigest } from './lib/drop-digest';
-import { deliveryStatus, quotaLevel } from './lib/status';
+import { deliveryStatus } from './lib/status';
 import { Throttle } from './lib/throttle';
 
 /** Mutable view of the node while the constructor sets it up. */
@@ -101,11 +101,11 @@ export = function (RED: NodeAPI): void {
           if (report.undelivered) node.warn(text);
           else node.log(text);
         })
-        .catch((err: unknown) => node.error(`closing failed: ${(err as Error).message}`))
-        .finally(() => {
+        .catch((err: unknown) => {
           drops.close();
-          done();
-        });
+          node.error(`closing failed: ${(err as Error).message}`);
+        })
+        .finally(done);
     });
   }
 

@@ -7,7 +7,7 @@ import type { BucketResult } from '../src/engine/types';
 import { describeProblem, validateBucketKey, validateBucketName } from '../src/mapping';
 import type { AccountView } from './lib/account-node';
 import { evaluateOr } from './lib/evaluate';
-import { deliveryStatus } from './lib/status';
+import { deliveryStatus, STOPPED } from './lib/status';
 import { joinAccount, type AccountUserDef } from './lib/user';
 
 /** The create-bucket node's settings. */
@@ -24,8 +24,7 @@ interface BucketNodeDef extends AccountUserDef {
 
 /** Status text for each `BucketError` code; errors without a code are bad input. */
 const FAILED: Record<string, string> = {
-  'key-rejected': 'key rejected',
-  'quota-exceeded': 'quota used up',
+  ...STOPPED,
   http: 'not created',
   closed: 'closed',
 };

@@ -59,6 +59,8 @@ export = function (RED: NodeAPI): void {
     const counts = { queued: 0, delivered: 0 };
     const link = joinAccount(RED, node, config, (view) => deliveryStatus(view, counts));
     const outputs = Number(config.outputs) > 0;
+    const separator = config.separator || undefined;
+    const timestamp = config.timestamp || undefined;
 
     /** Sends the message on (when the output is on) and finishes it with the events' outcome. */
     function finish(msg: NodeMessageInFlow, result: DeliveryResult, problems: Problem[], send: Send, done: Done): void {
@@ -73,8 +75,9 @@ export = function (RED: NodeAPI): void {
         msg.initialstate = outcome;
         send(msg);
       }
+      if (!problems.length && !result.failed.length) return done();
       const errors = [problems.length ? describeProblems(problems) : '', result.failed.length ? describeFailed(result.failed) : ''].filter(Boolean);
-      done(errors.length ? new Error(errors.join('; ')) : undefined);
+      done(new Error(errors.join('; ')));
     }
 
     /** Maps and validates the payload, then queues its valid events; `done` runs once they settle. */
@@ -84,8 +87,8 @@ export = function (RED: NodeAPI): void {
       const mapped = mapPayload(msg.payload, {
         key,
         keyPrefix: config.keyPrefix,
-        separator: config.separator || undefined,
-        timestamp: config.timestamp || undefined,
+        separator,
+        timestamp,
         arrivalMs,
         msgTimestamp: msg.timestamp,
       });

@@ -3,7 +3,7 @@ import type { AccountOptions } from '../../src/engine/types';
 import type { AccountCredentials, AccountNodeDef } from './account-node';
 
 /** Folder under the Node-RED user directory that holds spool and quota files. */
-export const SPOOL_FOLDER = 'initialstate';
+const SPOOL_FOLDER = 'initialstate';
 
 /**
  * Numbers typed into the editor may be saved as strings: turn numeric strings into numbers and

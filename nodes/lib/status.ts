@@ -2,27 +2,17 @@ import type { NodeStatus } from 'node-red';
 import type { AccountView } from './account-node';
 
 /** Events a node (or an account) has waiting and has delivered. */
-export interface StatusCounts {
+interface StatusCounts {
   queued: number;
   delivered: number;
 }
 
-/** Short status texts (Node-RED shows about 20 characters). */
-const STOPPED: Partial<Record<AccountView['state'], string>> = {
+/** Short status texts of the states that stop sending (Node-RED shows about 20 characters). */
+export const STOPPED: Partial<Record<AccountView['state'], string>> = {
   'key-rejected': 'key rejected',
   'quota-exceeded': 'quota used up',
   'spool-unreadable': 'spool unreadable',
 };
-
-/**
- * Share of `monthlyQuota` that `monthEvents` reached: 100, 80 (at least 80 %), else 0; always 0
- * for an unlimited quota (0).
- */
-export function quotaLevel(monthEvents: number, monthlyQuota: number): 0 | 80 | 100 {
-  if (monthlyQuota <= 0) return 0;
-  if (monthEvents >= monthlyQuota) return 100;
-  return monthEvents >= monthlyQuota * 0.8 ? 80 : 0;
-}
 
 /**
  * The status a node shows for the account's state plus its own counts: green while sending,

@@ -7,3 +7,4 @@ export { DEFAULT_ACCOUNT_OPTIONS, resolveAccountOptions, requestsPerWindow } fro
 export { maskKey } from './mask-key';
 export { createHttpClient, headerSafe, type HttpClient, type HttpClientOptions, type HttpResult } from './http-client';
 export { describeFailed, describeSummaries, summarizeFailed, type DropSummary } from './describe-failed';
+export { DropDigest, DROP_DIGEST_MS } from './drop-digest';

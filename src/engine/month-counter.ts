@@ -22,6 +22,16 @@ export interface MonthCounterOptions {
 }
 
 /**
+ * Share of `monthlyQuota` that `monthEvents` reached: 100, 80 (at least 80 %), else 0; always 0
+ * for an unlimited quota (0).
+ */
+export function quotaLevel(monthEvents: number, monthlyQuota: number): 0 | 80 | 100 {
+  if (monthlyQuota <= 0) return 0;
+  if (monthEvents >= monthlyQuota) return 100;
+  return monthEvents >= monthlyQuota * 0.8 ? 80 : 0;
+}
+
+/**
  * Events delivered in the current calendar month (UTC), kept in a small JSON file written at
  * most every {@link SAVE_INTERVAL_MS} (5 s) and on {@link close}, so a restart does not reset it.
  */
@@ -51,13 +61,12 @@ export class MonthCounter {
     this.#count += events;
     const { quota } = this.#options;
     if (quota > 0) {
-      const level = this.#count >= quota ? 2 : this.#count >= quota * 0.8 ? 1 : 0;
+      const level = quotaLevel(this.#count, quota);
       if (level > this.#warned) {
         this.#warned = level;
-        const percent = level === 2 ? 100 : 80;
         this.#options.warn(
-          `${this.#count} of the monthly quota of ${quota} events delivered in ${this.#month} (${percent} %)` +
-            (level === 2 ? ': the service may refuse more with 402 until next month' : ''),
+          `${this.#count} of the monthly quota of ${quota} events delivered in ${this.#month} (${level} %)` +
+            (level === 100 ? ': the service may refuse more with 402 until next month' : ''),
         );
       }
     }

@@ -5,7 +5,7 @@
 import { types } from 'node:util';
 
 /** Default longest rendering, in characters (a {@link Problem}'s `value` is at most this long). */
-export const DEFAULT_SHORTEN_MAX = 60;
+const DEFAULT_SHORTEN_MAX = 60;
 const MIN_MAX = 10;
 const MAX_MAX = 1_000_000;
 /** Nesting shown before `{…}` / `[…]`. */

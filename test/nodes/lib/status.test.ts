@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { deliveryStatus, quotaLevel } from '../../../nodes/lib/status';
+import { quotaLevel } from '../../../src/engine/month-counter';
+import { deliveryStatus } from '../../../nodes/lib/status';
 
 describe('nodes/lib/status', () => {
   it('is empty before anything was sent', () => {

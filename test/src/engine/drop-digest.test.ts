@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import type { FailedEvent } from '../../../src/engine/types';
-import { DROP_DIGEST_MS, DropDigest } from '../../../nodes/lib/drop-digest';
+import { DROP_DIGEST_MS, DropDigest } from '../../../src/engine/drop-digest';
 
 const failed = (key: string, reason: FailedEvent['reason'], message = ''): FailedEvent => ({ bucketKey: 'b', event: { key, value: 1 }, reason, message });
 const overflow = (n: number, key = 'k'): FailedEvent[] => Array.from({ length: n }, () => failed(key, 'overflow', 'the queue is full'));
 
-describe('nodes/lib/drop-digest', () => {
+describe('DropDigest', () => {
   let clock: sinon.SinonFakeTimers;
   let lines: string[];
   let digest: DropDigest;

@@ -1,11 +1,11 @@
-import { describeSummaries, summarizeFailed, type DropSummary } from '../../src/engine';
-import type { FailedEvent } from '../../src/engine/types';
+import { describeFailed, describeSummaries, summarizeFailed, type DropSummary } from './describe-failed';
+import type { FailedEvent } from './types';
 
 /** Default ms over which drops after the first are gathered into one warning. */
 export const DROP_DIGEST_MS = 10_000;
 
 /**
- * Turns the account's `dropped` events into log lines a Raspberry Pi's SD card can live with:
+ * Turns an account engine's `dropped` events into log lines a Raspberry Pi's SD card can live with:
  * the first drop is told at once, the drops of the next `intervalMs` are counted and told in one
  * line when it ends, and so on while they keep coming. Nothing is left out: every dropped event is
  * in exactly one line's count. (Each message's own `done(err)` still names its own events.)
@@ -16,7 +16,7 @@ export class DropDigest {
   #closed = false;
 
   /**
-   * @param warn - writes one line (the node's `warn`).
+   * @param warn - writes one line (the account node's `warn`).
    * @param intervalMs - ms over which later drops are gathered. Default {@link DROP_DIGEST_MS}.
    */
   constructor(private readonly warn: (text: string) => void, private readonly intervalMs: number = DROP_DIGEST_MS) {}
@@ -25,7 +25,7 @@ export class DropDigest {
   add(failed: readonly FailedEvent[]): void {
     if (failed.length === 0) return;
     if (this.#timer === undefined) {
-      this.warn(describeSummaries(summarizeFailed(failed)));
+      this.warn(describeFailed(failed));
       if (!this.#closed) this.#arm();
       return;
     }
