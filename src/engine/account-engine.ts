@@ -273,8 +273,8 @@ export class AccountEngine extends EventEmitter {
           void this.#send(slot, (signal) => this.#http.createBucket(bucketKey, bucketName, signal)).then((result) => {
             if (this.#stopping) return closed('closed');
             const kind = classifyResponse(result);
-            const message = this.#redact(`Bucket '${bucketKey}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
             if (kind === 'rate-limited') return this.#acquire(request);
+            const message = kind === 'ok' ? '' : this.#redact(`Bucket '${bucketKey}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
             this.#learn(kind, message);
             if (kind === 'ok') {
               this.#queues.bucket(bucketKey).created = true;
@@ -286,7 +286,9 @@ export class AccountEngine extends EventEmitter {
             this.#schedulePump();
           });
         },
-        cancel: () => closed('closed'),
+        // Sending stopped before a slot came: a rejected key says so, anything else is a close.
+        cancel: () =>
+          this.#keyRejected ? reject(new BucketError('key-rejected', `Bucket '${bucketKey}' not created: ${this.#lastError ?? 'access key rejected'}`)) : closed('closed'),
       };
       this.#acquire(request);
     });
@@ -340,11 +342,7 @@ export class AccountEngine extends EventEmitter {
     }
     this.#closed = true;
     this.#bucketRetries.abandonAll();
-    for (const request of this.#grants) {
-      this.#limiter.cancel(request);
-      request.cancel?.();
-    }
-    this.#grants.clear();
+    this.#cancelGrants();
     const now = this.#now();
     let left = 0;
     const failures: FailedEvent[] = [];
@@ -532,9 +530,17 @@ export class AccountEngine extends EventEmitter {
   }
 
   #stopSending(): void {
-    for (const request of this.#grants) this.#limiter.cancel(request);
-    this.#grants.clear();
+    this.#cancelGrants();
     this.#alarm.clear();
+  }
+
+  /** Withdraws every slot request; an explicit createBucket() among them is settled. */
+  #cancelGrants(): void {
+    for (const request of this.#grants) {
+      this.#limiter.cancel(request);
+      request.cancel?.();
+    }
+    this.#grants.clear();
   }
 
   #onCreated(bucket: Bucket, result: HttpResult): void {
@@ -542,7 +548,7 @@ export class AccountEngine extends EventEmitter {
     const kind = classifyResponse(result);
     if (this.#closed || (this.#stopping && kind !== 'ok')) return;
     this.#quota.answered();
-    const message = this.#redact(`Bucket '${bucket.key}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
+    const message = kind === 'ok' ? '' : this.#redact(`Bucket '${bucket.key}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
     this.#learn(kind, message);
     const decision = decideCreated(kind);
     if (decision === 'created') bucket.created = true;
@@ -560,7 +566,7 @@ export class AccountEngine extends EventEmitter {
     const kind = classifyResponse(result);
     if (this.#closed || (this.#stopping && kind !== 'ok')) return;
     this.#quota.answered();
-    const message = this.#redact(explainAnswer(kind, result, this.options.endpoint));
+    const message = kind === 'ok' ? '' : this.#redact(explainAnswer(kind, result, this.options.endpoint));
     this.#learn(kind, message);
     const now = this.#now();
     const decision = decidePiece(kind, piece);

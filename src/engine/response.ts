@@ -59,13 +59,16 @@ const MESSAGE_CHARS = 200;
 export function responseMessage(result: HttpResult): string {
   if (result.status === 0) return result.error ?? 'network error';
   let text = result.body.trim();
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {
-      text = (parsed as { message: string }).message;
+  // Only a JSON object can carry a `message`; anything else is not parsed (and not thrown over).
+  if (text.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {
+        text = (parsed as { message: string }).message;
+      }
+    } catch {
+      // not JSON: the text is the message
     }
-  } catch {
-    // not JSON: the text is the message
   }
   if (text.length > MESSAGE_CHARS) text = `${text.slice(0, MESSAGE_CHARS - 1)}…`;
   return text === '' ? `HTTP ${result.status}` : `HTTP ${result.status}: ${text}`;

@@ -416,6 +416,24 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(e.counters().delivered, 2);
     });
 
+    it('rejects a creation still waiting for a slot with code key-rejected when another answer is 401', async () => {
+      const e = engine({ tier: 1 });
+      http.respond = () => new Promise<HttpResult>((resolve) => setTimeout(() => resolve({ status: 401, body: '' }), 100));
+      const first = assert.rejects(e.createBucket('b1'), { code: 'key-rejected' });
+      const second = e.createBucket('b2');
+      let outcome = 'pending';
+      second.then(
+        () => (outcome = 'resolved'),
+        (err: { code?: string }) => (outcome = `rejected ${err.code}`),
+      );
+      await clock.tickAsync(0);
+      assert.equal(http.calls.length, 1, 'one request per window: b2 waits for the next');
+      await clock.tickAsync(100);
+      await first;
+      assert.equal(outcome, 'rejected key-rejected');
+      assert.equal(http.calls.length, 1, 'b2 was never sent');
+    });
+
     it('resolves created for 201 and not for 204, and rejects with a code', async () => {
       const e = engine();
       const answers: HttpResult[] = [
