@@ -1,6 +1,7 @@
 /**
  * The command line of `npm run bench`: which parts to run and how big to make them.
  */
+import { LIMITS, TIERS } from '../src/event';
 
 /** The bench's parts, in the order they run. */
 export const PARTS = ['quota', 'overhead', 'memory', 'latency', 'processes'] as const;
@@ -77,8 +78,8 @@ export function defaultOptions(fast: boolean): BenchOptions {
   return {
     only: [...PARTS],
     fast,
-    windowMs: fast ? 1000 : 10_000,
-    rateLimit: 30,
+    windowMs: fast ? 1000 : LIMITS.windowMs,
+    rateLimit: TIERS.individual,
     events: 3000,
     processEvents: fast ? 300 : 1000,
     messages: fast ? 50_000 : 100_000,

@@ -3,6 +3,7 @@
  * message's sending to its coming out of the stream node after the API's 204, at two flushIntervals.
  */
 import { startEmulator } from '../../src/emulator';
+import { LIMITS, TIERS } from '../../src/event';
 import { runTask } from '../child';
 import type { Figure } from '../figures';
 import { median, percentile } from '../stats';
@@ -13,7 +14,7 @@ const FLUSH_INTERVALS = [1000, 100];
 /** One message every 200 ms: at most 5 requests/s even when each is flushed alone. */
 const INTERVAL_MS = 200;
 /** Requests per 10 s allowed: the Enterprise tier's 60, above those 5 per second. */
-const RATE_LIMIT = 60;
+const RATE_LIMIT = TIERS.enterprise;
 /** The target's allowance above flushInterval for the round trip and Node-RED's hops, in ms. */
 const ALLOWANCE_MS = 100;
 
@@ -29,7 +30,7 @@ export const runLatency: Part = async (options, progress) => {
       emulator.reset();
       const out = await runTask(
         'red-stream',
-        { endpoint: emulator.apiUrl, accessKey: benchKey('Latency'), bucketKey: 'bench-latency', rateLimit: RATE_LIMIT, windowMs: 10_000, flushInterval, count, intervalMs: INTERVAL_MS, deadlineMs: count * INTERVAL_MS + 60_000 },
+        { endpoint: emulator.apiUrl, accessKey: benchKey('Latency'), bucketKey: 'bench-latency', rateLimit: RATE_LIMIT, windowMs: LIMITS.windowMs, flushInterval, count, intervalMs: INTERVAL_MS, deadlineMs: count * INTERVAL_MS + 60_000 },
         { timeoutMs: count * INTERVAL_MS + 120_000 },
       );
       const limited = emulator.stats().byStatus[429] ?? 0;

@@ -3,12 +3,13 @@
  * own backlog, share one access key on one emulator.
  */
 import { startEmulator } from '../../src/emulator';
+import { LIMITS } from '../../src/event';
 import { ChildTask } from '../child';
 import { fastestScheduleMs, requestsNeeded } from '../schedule';
 import { backloggedWindows, benchKey, checkDelivery, deadlineMs, deliveryFigures, share, windowTimeline, type Part } from './part';
 
 const PROCESSES = 3;
-const BATCH = 10;
+const BATCH = LIMITS.eventsPerRequest;
 
 export const runProcesses: Part = async (options, progress) => {
   const { processEvents: events, rateLimit, windowMs } = options;

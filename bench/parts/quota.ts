@@ -3,12 +3,13 @@
  * account) to the emulator at a tier's limit, against the fastest schedule the limit allows.
  */
 import { startEmulator } from '../../src/emulator';
+import { LIMITS } from '../../src/event';
 import { runTask } from '../child';
 import { fastestScheduleMs, requestsNeeded } from '../schedule';
 import { benchKey, checkDelivery, deadlineMs, deliveryFigures, share, windowTimeline, type Part } from './part';
 
 const BUCKET = 'bench-quota';
-const BATCH = 10;
+const BATCH = LIMITS.eventsPerRequest;
 
 export const runQuota: Part = async (options, progress) => {
   const { events, rateLimit, windowMs } = options;

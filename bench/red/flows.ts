@@ -1,6 +1,7 @@
 /** Flow nodes the bench's Node-RED parts are built from. */
 import type { AccountNode } from '../../nodes/lib/account-node';
 import type { AccountEngine } from '../../src/engine';
+import { LIMITS } from '../../src/event';
 import type { BenchRuntime, FlowNode } from './runtime';
 
 /** The tab every bench flow node sits on (Catch nodes need one). */
@@ -35,7 +36,7 @@ export function accountNodes(id: string, account: BenchAccount): FlowNode[] {
       bucketName: '',
       tier: 'custom',
       rateLimit: account.rateLimit,
-      batchSize: 10,
+      batchSize: LIMITS.eventsPerRequest,
       flushInterval: account.flushInterval,
       maxQueue: account.maxQueue,
       overflow: 'refuse-newest',
