@@ -203,7 +203,8 @@ export class Spool {
    * A last line without a newline is passed too.
    */
   #scan(from: number, visit: (buffer: Buffer, start: number, end: number, offset: number) => boolean): void {
-    let buffer = Buffer.alloc(READ_BYTES);
+    // Not zero-filled: only the bytes read are looked at. A scan runs on every refill.
+    let buffer = Buffer.allocUnsafe(READ_BYTES);
     let offset = from;
     while (offset < this.#size) {
       const want = Math.min(buffer.length, this.#size - offset);
@@ -221,7 +222,7 @@ export class Spool {
           return;
         }
         // A line longer than the buffer: read again with room for it.
-        buffer = Buffer.alloc(buffer.length * 2);
+        buffer = Buffer.allocUnsafe(buffer.length * 2);
       }
       offset += at;
     }
