@@ -1,0 +1,3 @@
+export { passesChange } from './change-gate';
+export { FILTER_DEFAULTS, filterOptions, filters, type Aggregate, type DeadbandMode, type FilterOptions } from './options';
+export { StreamFilter, type FilterStep, type FilterTotals } from './stream-filter';
