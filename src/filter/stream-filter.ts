@@ -131,6 +131,16 @@ export class StreamFilter {
     return step;
   }
 
+  /**
+   * Decides every held value at `now` without waiting for its interval's end (when the node
+   * closes: nothing held is left behind unsaid).
+   */
+  flush(now: number): FilterStep {
+    const step: FilterStep = { send: [], suppressed: 0, held: 0, heartbeats: 0 };
+    for (const state of this.#keys.values()) if (state.held) this.#closeWindow(state, now, step);
+    return step;
+  }
+
   /** When (ms) {@link due} next has something to do; undefined when nothing waits. */
   nextDue(): number | undefined {
     let next = Infinity;
