@@ -22,6 +22,8 @@ export interface Answer {
   bucketKey?: string;
   /** The request's access key, for the log (which masks it). */
   accessKey?: string;
+  /** True when the request took a slot of the rate window (the request record's `counted`). */
+  counted?: boolean;
 }
 
 /** What the routes read and change. */
@@ -32,7 +34,7 @@ export interface ApiContext {
   hub: DashboardHub;
 }
 
-type Extra = Partial<Pick<Answer, 'events' | 'bucketKey' | 'accessKey'>>;
+type Extra = Partial<Pick<Answer, 'events' | 'bucketKey' | 'accessKey' | 'counted'>>;
 
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}, extra: Extra = {}): Answer => ({ status, body, headers, ...extra });
 
@@ -62,7 +64,8 @@ function firstHeader(req: IncomingMessage, name: string): string | undefined {
 /**
  * Answers an `/api/*` request that no fault took. In order: route (404); access key (401, from the
  * `X-IS-AccessKey` header, else the `accessKey` URL parameter); rate limit (429; every other answer
- * takes a slot, see `RateWindows`); monthly quota (402, events only); body size (413); validation (400).
+ * takes a slot, see `RateWindows`; `POST /buckets` only with `countBuckets`); monthly quota (402,
+ * events only); body size (413); validation (400).
  */
 export async function answerApi(ctx: ApiContext, req: IncomingMessage, url: URL, at: number): Promise<Answer> {
   const route = `${req.method} ${url.pathname}`;
@@ -77,13 +80,16 @@ export async function answerApi(ctx: ApiContext, req: IncomingMessage, url: URL,
   if (ctx.options.accessKeys && !ctx.options.accessKeys.has(accessKey)) {
     return answer(401, { message: 'ACCESS_DENIED_KEY: this access key is not accepted' });
   }
+  // Without countBuckets a bucket creation stays outside the window: no slot, no 429, no headers.
+  if (!isEvents && !ctx.options.countBuckets) return { ...(await answerBucket(ctx, req, url, at, accessKey, {})), counted: false };
   const decision = ctx.windows.take(accessKey);
   const headers = rateLimitHeaders(decision);
   if (!decision.allowed) {
     const message = `Rate limit exceeded: ${decision.limit} requests per ${ctx.windows.windowMs} ms window; retry after ${headers['Retry-After']} s`;
-    return answer(429, { message }, headers, { accessKey });
+    return answer(429, { message }, headers, { accessKey, counted: false });
   }
-  return isEvents ? answerEvents(ctx, req, url, at, accessKey, headers) : answerBucket(ctx, req, url, at, accessKey, headers);
+  const counted = await (isEvents ? answerEvents(ctx, req, url, at, accessKey, headers) : answerBucket(ctx, req, url, at, accessKey, headers));
+  return { ...counted, counted: true };
 }
 
 /** `POST /api/buckets`, JSON or URL-parameter form: 201 created, 204 existed. */

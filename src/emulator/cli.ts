@@ -21,6 +21,8 @@ Options:
   --quota <n>         events per access key before 402 answers; 0 = unlimited (default 0)
   --access-key <key>  accept only this key; repeat for more (default: any non-empty key)
   --max-events <n>    events per request before 400; 0 = no limit (default 10)
+  --count-buckets     bucket creation counts against the rate limit like events, and its answer
+                      carries X-RateLimit-* headers (default: not counted, no headers)
   --quiet             do not log requests
   -h, --help          show this help
 `;
@@ -43,6 +45,7 @@ export function parseCli(argv: string[]): EmulatorOptions | undefined {
       quota: { type: 'string' },
       'access-key': { type: 'string', multiple: true },
       'max-events': { type: 'string' },
+      'count-buckets': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -57,6 +60,7 @@ export function parseCli(argv: string[]): EmulatorOptions | undefined {
     monthlyQuota: integerFlag('quota', values.quota),
     accessKeys: values['access-key'],
     maxEventsPerRequest: integerFlag('max-events', values['max-events']),
+    countBuckets: values['count-buckets'],
     log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));

@@ -16,6 +16,7 @@ export interface ResolvedOptions {
   log: (line: string) => void;
   now: () => number;
   maxStoredEvents: number;
+  countBuckets: boolean;
 }
 
 /** The defaults of {@link EmulatorOptions}. */
@@ -29,6 +30,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<ResolvedOptions, 'accessKeys'>> = Ob
   log: () => {},
   now: Date.now,
   maxStoredEvents: 1_000_000,
+  countBuckets: false,
 });
 
 function fail(name: string, rule: string, value: unknown): never {
@@ -76,6 +78,10 @@ export function validateRuntimeOptions(options: Omit<EmulatorOptions, 'port' | '
   if (options.now !== undefined) out.now = func('now', options.now);
   if (options.maxStoredEvents !== undefined) {
     out.maxStoredEvents = integer('maxStoredEvents', options.maxStoredEvents, 1, Number.MAX_SAFE_INTEGER, 'an integer from 1 and up');
+  }
+  if (options.countBuckets !== undefined) {
+    if (typeof options.countBuckets !== 'boolean') fail('countBuckets', 'a boolean', options.countBuckets);
+    out.countBuckets = options.countBuckets;
   }
   return out;
 }

@@ -159,8 +159,8 @@ describe('emulator server: routes', () => {
       await f.postEvents([{ key: 'a', value: 1 }, { key: 'b', value: 2 }]);
       await f.request('/api/versions');
       assert.deepEqual(f.emulator.requests(), [
-        { method: 'POST', path: '/api/events', status: 204, events: 2, bucketKey: 'b', at: START_MS + 5 },
-        { method: 'GET', path: '/api/versions', status: 200, events: 0, at: START_MS + 5 },
+        { method: 'POST', path: '/api/events', status: 204, events: 2, bucketKey: 'b', at: START_MS + 5, counted: true },
+        { method: 'GET', path: '/api/versions', status: 200, events: 0, at: START_MS + 5, counted: false },
       ]);
       assert.deepEqual(f.logs, ['POST /api/events 204 events=2 bucket=b account=…1234', 'GET /api/versions 200 events=0']);
     });
