@@ -1,18 +1,9 @@
 /**
  * What the emulator's request log says about a backlog's schedule, reckoned only from the
- * requests the server counted against its rate window (the yardstick of the backlog part).
+ * requests the server counted against its rate window (`counted`: they took one of its slots),
+ * the yardstick of the backlog part.
  */
 import type { RequestRecord } from '../src/emulator';
-
-/**
- * Whether the server counted `record` against its rate window: the emulator's own `counted`
- * when it gives one; for an emulator without it, any `/api/events` request it did not refuse
- * (a server that limits only `/events`, as Initial State's does).
- */
-export function isCounted(record: RequestRecord): boolean {
-  const counted = (record as RequestRecord & { counted?: boolean }).counted;
-  return counted ?? (record.path === '/api/events' && record.status !== 429);
-}
 
 /** One rate window as the server opened it, in ms since 1970. */
 export interface CountedWindow {
@@ -37,13 +28,13 @@ export function countedWindows(requests: readonly RequestRecord[], windowMs: num
   const windows: CountedWindow[] = [];
   for (const request of requests) {
     let window = windows[windows.length - 1];
-    if (isCounted(request) && (!window || request.at >= window.openedAt + windowMs)) {
+    if (request.counted && (!window || request.at >= window.openedAt + windowMs)) {
       const earliest = window ? window.openedAt + windowMs : request.at;
       window = { openedAt: request.at, earliest, counted: 0, limited: 0, lastAt: request.at };
       windows.push(window);
     }
     if (!window) continue;
-    if (isCounted(request)) window.counted++;
+    if (request.counted) window.counted++;
     else if (request.status === 429) window.limited++;
     window.lastAt = Math.max(window.lastAt, request.at);
   }

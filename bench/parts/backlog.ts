@@ -3,11 +3,11 @@
  * stream node → account) to the emulator at a tier's limit, each against the fastest schedule the
  * requests the server counts allow.
  */
-import { startEmulator, type EmulatorOptions } from '../../src/emulator';
+import { startEmulator } from '../../src/emulator';
 import { LIMITS } from '../../src/event';
 import type { Backlog } from '../args';
 import { runTask } from '../child';
-import { countedWindows, isCounted, lastRequest } from '../counted';
+import { countedWindows, lastRequest } from '../counted';
 import type { Figure } from '../figures';
 import { fastestScheduleMs } from '../schedule';
 import { benchKey, checkDelivery, deadlineMs, share, type Part } from './part';
@@ -39,8 +39,6 @@ export interface BacklogRow extends Backlog {
   /** Of that, ms until the window's first request. */
   openingMs: number;
   windows: number;
-  /** Whether the emulator said which requests it counted (`counted` on its records); else only `/api/events` ones count. */
-  emulatorCounts: boolean;
 }
 
 /** What a backlog's figures are named after, e.g. `1150 events at 30/10 s, buckets counted`. */
@@ -51,9 +49,7 @@ function label(backlog: Backlog, windowMs: number): string {
 async function runOne(backlog: Backlog, windowMs: number): Promise<{ row: BacklogRow; windows: unknown }> {
   const { events, rateLimit, countBuckets } = backlog;
   const accessKey = benchKey('Backlog');
-  // A variable, not a literal: an emulator from before `countBuckets` ignores the option.
-  const emulatorOptions: EmulatorOptions & { countBuckets?: boolean } = { rateLimit, windowMs, maxEventsPerRequest: BATCH, countBuckets };
-  const emulator = await startEmulator(emulatorOptions);
+  const emulator = await startEmulator({ rateLimit, windowMs, maxEventsPerRequest: BATCH, countBuckets });
   try {
     // The deadline before the bucket is known to count: the slower of the two.
     const worstMs = fastestScheduleMs(Math.ceil(events / BATCH) + 1, rateLimit, windowMs);
@@ -63,7 +59,7 @@ async function runOne(backlog: Backlog, windowMs: number): Promise<{ row: Backlo
       { timeoutMs: deadlineMs(worstMs) + 60_000 },
     );
     const requests = emulator.requests();
-    const counted = requests.filter(isCounted);
+    const counted = requests.filter((r) => r.counted);
     const countedBuckets = counted.filter((r) => r.path === '/api/buckets').length;
     const fastestMs = fastestScheduleMs(Math.ceil(events / BATCH) + countedBuckets, rateLimit, windowMs);
     const check = checkDelivery(emulator.events({ accessKey }), BUCKET, events);
@@ -84,7 +80,6 @@ async function runOne(backlog: Backlog, windowMs: number): Promise<{ row: Backlo
       lastRequestMs: last.sinceOpening,
       openingMs: last.opening,
       windows: last.windows,
-      emulatorCounts: requests.some((r) => 'counted' in r),
     };
     const since = requests[0]?.at ?? 0;
     const windows = countedWindows(requests, windowMs).map((w) => ({ ...w, openedAt: w.openedAt - since, earliest: w.earliest - since, lastAt: w.lastAt - since }));
@@ -98,7 +93,6 @@ function figures(row: BacklogRow, windowMs: number): Figure[] {
   const name = label(row, windowMs);
   const part = 'backlog' as const;
   const zero = { op: '==' as const, value: 0 };
-  const counting = row.emulatorCounts ? 'as the emulator marked them' : 'the emulator marks none, so only /api/events requests';
   return [
     {
       part,
@@ -106,7 +100,7 @@ function figures(row: BacklogRow, windowMs: number): Figure[] {
       value: row.utilisation,
       unit: 'ratio',
       target: { op: '>=', value: 0.98 },
-      note: `${row.countedRequests} requests counted (${counting}; ${row.countedBuckets} bucket creation) of ${row.requests}; fastest (ceil(${Math.ceil(row.events / BATCH) + row.countedBuckets}/${row.rateLimit}) - 1) × ${windowMs} = ${row.fastestMs} ms; measured ${row.measuredMs} ms from the first message into the stream node to the last one out${row.stillQueued ? `; the run ended at its deadline with ${row.stillQueued} events queued, so the true ratio is lower still` : ''}`,
+      note: `${row.countedRequests} of ${row.requests} requests counted by the emulator (${row.countedBuckets} bucket creation); fastest (ceil(${Math.ceil(row.events / BATCH) + row.countedBuckets}/${row.rateLimit}) - 1) × ${windowMs} = ${row.fastestMs} ms; measured ${row.measuredMs} ms from the first message into the stream node to the last one out${row.stillQueued ? `; the run ended at its deadline with ${row.stillQueued} events queued, so the true ratio is lower still` : ''}`,
     },
     { part, name: `429 answers, ${name}`, value: row.limited, unit: 'count', target: zero },
     { part, name: `events lost, ${name}`, value: row.lost, unit: 'count', target: zero, note: row.stillQueued ? `${row.stillQueued} more still queued at the deadline` : undefined },

@@ -19,7 +19,6 @@ const row = (events: number, utilisation: number, more: Partial<BacklogRow> = {}
   lastRequestMs: 12.4,
   openingMs: 2,
   windows: 2,
-  emulatorCounts: true,
   ...more,
 });
 const run = (rows: BacklogRow[]) => ({ details: { backlog: { windowMs: 10_000, rows } } });
