@@ -4,7 +4,7 @@
 import { LIMITS, TIERS } from '../src/event';
 
 /** The bench's parts, in the order they run. */
-export const PARTS = ['quota', 'overhead', 'memory', 'latency', 'processes'] as const;
+export const PARTS = ['quota', 'overhead', 'memory', 'latency', 'processes', 'redis'] as const;
 export type PartName = (typeof PARTS)[number];
 
 /** Everything a run is told; every field has a default (see {@link defaultOptions}). */

@@ -13,6 +13,7 @@ import { runOverhead } from './parts/overhead';
 import type { Part } from './parts/part';
 import { runProcesses } from './parts/processes';
 import { runQuota } from './parts/quota';
+import { runRedis } from './parts/redis';
 import { renderNotes, renderTable } from './table';
 
 const RUNNERS: Record<PartName, Part> = {
@@ -21,6 +22,7 @@ const RUNNERS: Record<PartName, Part> = {
   memory: runMemory,
   latency: runLatency,
   processes: runProcesses,
+  redis: runRedis,
 };
 
 /** Progress goes to stderr so stdout holds only the table. */
