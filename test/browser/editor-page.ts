@@ -149,3 +149,61 @@ export async function saveScreenshot(page: Page, name: string, clip?: Locator): 
   if (clip) await clip.screenshot({ path: file });
   else await page.screenshot({ path: file });
 }
+
+/**
+ * What does not fit in the topmost open edit dialog, as one line each (empty when all fits):
+ * a select whose widest option's text (measured in the select's own font) is wider than the
+ * select leaves for text, a row label that wraps or overflows its box, and any visible control
+ * whose right edge passes the dialog's form.
+ */
+export async function clippedControls(page: Page): Promise<string[]> {
+  await settled(page);
+  return page.evaluate(() => {
+    const all = <T = HTMLElement>(root: ParentNode, selector: string): T[] => Array.from(root.querySelectorAll(selector)) as T[];
+    const trays = all(document, '.red-ui-tray').filter((t) => t.offsetParent !== null);
+    const form = trays.at(-1)?.querySelector('.red-ui-tray-content form') as HTMLElement | null | undefined;
+    if (!form) return ['no open edit dialog'];
+    const visible = (el: HTMLElement): boolean => el.offsetParent !== null && el.getClientRects().length > 0;
+    const name = (el: Element): string => el.id || `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')}`;
+    const canvas = (document.createElement('canvas') as HTMLCanvasElement).getContext('2d')!;
+    const problems: string[] = [];
+    const formRight = form.getBoundingClientRect().right;
+    for (const select of all<HTMLSelectElement>(form, 'select')) {
+      if (!visible(select)) continue;
+      const style = getComputedStyle(select);
+      canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      // The drop-down arrow takes about 20 px of the box.
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      for (const option of Array.from(select.options)) {
+        const need = canvas.measureText(option.text).width;
+        if (need > room) problems.push(`${name(select)}: option "${option.text}" needs ${Math.ceil(need)} px, has ${Math.floor(room)}`);
+      }
+    }
+    for (const label of all(form, '.form-row > label:first-child')) {
+      if (!visible(label) || label.textContent!.trim() === '') continue;
+      const lineHeight = parseFloat(getComputedStyle(label).lineHeight) || 20;
+      if (label.scrollWidth > label.clientWidth + 1) problems.push(`label "${label.textContent!.trim()}" overflows (${label.scrollWidth} > ${label.clientWidth} px)`);
+      if (label.getBoundingClientRect().height > lineHeight * 1.5) problems.push(`label "${label.textContent!.trim()}" wraps onto ${Math.round(label.getBoundingClientRect().height / lineHeight)} lines`);
+    }
+    for (const control of all(form, 'input, select, button, .red-ui-typedInput-container')) {
+      if (!visible(control) || (control instanceof HTMLInputElement && control.type === 'hidden')) continue;
+      const right = control.getBoundingClientRect().right;
+      if (right > formRight + 1) problems.push(`${name(control)} ends ${Math.ceil(right - formRight)} px past the dialog`);
+    }
+    return problems;
+  });
+}
+
+/** Waits until the topmost edit dialog stopped sliding in (its position the same over two frames). */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const trays = Array.from(document.querySelectorAll('.red-ui-tray')) as HTMLElement[];
+        const tray = trays.filter((t) => t.offsetParent !== null).at(-1);
+        if (!tray) return resolve(false);
+        const before = tray.getBoundingClientRect().left;
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(tray.getBoundingClientRect().left === before)));
+      }),
+  );
+}
