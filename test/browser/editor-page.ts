@@ -16,6 +16,7 @@ interface EditorWindow {
       eachNode(cb: (node: { id: string; type: string; name?: string }) => void): void;
     };
     workspaces: { active(): string };
+    actions: { invoke(name: string): void };
   };
 }
 
@@ -78,6 +79,25 @@ export async function dragIn(page: Page, type: string, x: number, y: number): Pr
   const added = (await nodeIds(page, type)).filter((id) => !before.includes(id));
   if (added.length !== 1) throw new Error(`dragging ${type} in added ${added.length} nodes`);
   return added[0];
+}
+
+/** Adds a flow tab (as the + button does) and waits until it is the active one: room to drag nodes in. */
+export async function newFlowTab(page: Page): Promise<void> {
+  const before = await page.evaluate(() => (window as unknown as EditorWindow).RED.workspaces.active());
+  await page.evaluate(() => (window as unknown as EditorWindow).RED.actions.invoke('core:add-flow'));
+  await page.waitForFunction((id) => (window as unknown as EditorWindow).RED.workspaces.active() !== id, before);
+}
+
+/** Imports one of this package's examples through Import → Examples, as a user does. */
+export async function importExample(page: Page, example: string): Promise<void> {
+  await page.keyboard.press('Control+i');
+  await page.locator('#red-ui-clipboard-dialog-import-tabs').getByText('Examples', { exact: true }).click();
+  const tree = page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label-text');
+  await tree.getByText('node-red-contrib-initial-state', { exact: true }).click();
+  await tree.getByText(example, { exact: true }).click();
+  const importButton = page.locator('#red-ui-clipboard-dialog-ok');
+  await importButton.click();
+  await importButton.waitFor({ state: 'hidden' });
 }
 
 /** Wires the first output of node `from` to the input of node `to`. */

@@ -113,6 +113,15 @@ describe('nodes editor files', () => {
     assert.match(String(d.rateLimit.validate!.call({ tier: 'custom' }, '0', {})), /errors\.integer/);
   });
 
+  it('takes a missing or blank filter setting of the stream node for off, and names the rule for a negative one', () => {
+    const d = defs['initialstate-stream'].defaults;
+    for (const name of ['deadband', 'minInterval', 'heartbeat']) {
+      for (const off of [undefined, null, '', 0, '0']) assert.equal(d[name].validate!.call({}, off, {}), true, `${name}: ${String(off)}`);
+      assert.match(String(d[name].validate!.call({}, '-1', {})), /errors\.nonNegative/, name);
+      assert.match(String(d[name].validate!.call({}, 'soon', {})), /errors\.nonNegative/, name);
+    }
+  });
+
   it('checks a literal bucket key on the flow nodes and hands other types to the TypedInput check', () => {
     for (const type of ['initialstate-stream', 'initialstate-bucket']) {
       const validate = defs[type].defaults.bucketKey.validate!;
