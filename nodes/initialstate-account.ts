@@ -10,11 +10,13 @@ import type { AccountNode, AccountNodeDef, AccountUser, AccountView } from './li
 import { accountInput } from './lib/account-options';
 import { deliveryStatus } from './lib/status';
 import { Throttle } from './lib/throttle';
+import { registerVerifyRoute } from './lib/verify-route';
 
 /** Mutable view of the node while the constructor sets it up. */
 type Building = { -readonly [K in keyof AccountNode]: AccountNode[K] };
 
 export = function (RED: NodeAPI): void {
+  registerVerifyRoute(RED);
   function InitialStateAccountNode(this: Building, config: AccountNodeDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
