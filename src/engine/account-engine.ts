@@ -1,23 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { LIMITS, type IsEvent } from '../event';
 import { accountState, stateReason } from './account-state';
-import { Alarm } from './alarm';
 import { decideCreated, decidePiece, explainAnswer } from './answer';
-import type { Bucket, Piece } from './bucket';
+import type { Bucket, CreateCall, Piece } from './bucket';
 import { BucketError } from './bucket-error';
 import { BODY_LIMIT, BucketQueues, type MemoryStats } from './bucket-queues';
 import { backoffDelay } from './backoff';
 import { ticketOf, ticketSlot, type DeliveryTicket, type TicketSlot } from './delivery-ticket';
 import { eventBytes } from './event-size';
 import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
+import type { Limiter } from './limiter';
 import { processLimiters, type LimiterRegistry } from './limiter-registry';
 import { maskKey, redactKey } from './mask-key';
 import { MonthCounter } from './month-counter';
 import { requestsPerWindow, resolveAccountOptions } from './options';
-import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
 import { backsOff, classifyResponse, type ResponseKind } from './response';
 import { QuotaProbe } from './quota-probe';
-import { RetryTimers } from './retry-timers';
+import { SendLoop, type Job } from './send-loop';
 import { Spool } from './spool';
 import type {
   AccountEngineEvents,
@@ -31,7 +30,7 @@ import type {
   FailedEvent,
 } from './types';
 
-/** What an engine may be given instead of the real thing (tests, the bench). */
+/** What an engine may be given instead of the real thing (tests, the bench, Redis sharing). */
 export interface AccountEngineDeps {
   /** HTTP client. Default: `got` with keep-alive, bound to the options' endpoint and key. */
   http?: HttpClient;
@@ -40,11 +39,16 @@ export interface AccountEngineDeps {
   /** Uniform in [0, 1) for back-off jitter. Default `Math.random`. */
   random?: () => number;
   /**
-   * Where the engine gets the rate limiter for its key. Default {@link processLimiters}, shared
-   * by every engine of the process; a registry of its own makes the engine behave as if it ran
-   * in a process of its own (tests of several processes on one key).
+   * Where the engine gets the rate limiter for its key when none is given as `limiter`. Default
+   * {@link processLimiters}, shared by every engine of the process; a registry of its own makes
+   * the engine behave as if it ran in a process of its own (tests of several processes on one key).
    */
   limiters?: LimiterRegistry;
+  /**
+   * The limiter that paces this engine's requests (e.g. the Redis-shared one). The engine owns
+   * it: `close()` closes it. Default: the {@link WindowLimiter} of `limiters` for the key.
+   */
+  limiter?: Limiter;
 }
 
 /** Attempts `createBucket()` makes through 5xx, network errors and unexpected 4xx before it rejects. */
@@ -53,10 +57,12 @@ export const CREATE_BUCKET_ATTEMPTS = 5;
 const ABORT_GRACE_MS = 100;
 export { REFILL_CHUNK, type MemoryStats } from './bucket-queues';
 
-/** A slot request that can be told it will never be granted (close). */
-interface Grant extends SlotRequest {
-  cancel?: () => void;
-}
+/**
+ * Where the engine is in its life: sending ('open', then 'draining' in close), stopped by an
+ * answer or the spool until reconfigured, 'stopping' once close's deadline passed (no request
+ * starts, answers other than success are ignored), then 'closed'.
+ */
+type Mode = 'open' | 'draining' | 'key-rejected' | 'spool-unreadable' | 'stopping' | 'closed';
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
@@ -64,8 +70,8 @@ function isLoopback(hostname: string): boolean {
 
 /**
  * The shared, rate-limited batcher of one account (access key): queues events per bucket and
- * delivers them in batches through the process's limiter for the key, handling every answer of
- * the Events API (see `initial-state-api.md`). Typed events: {@link AccountEngineEvents}.
+ * delivers them in batches through one send loop paced by the key's limiter, handling every
+ * answer of the Events API (see `initial-state-api.md`). Typed events: {@link AccountEngineEvents}.
  */
 export class AccountEngine extends EventEmitter {
   /** The resolved options. */
@@ -74,45 +80,29 @@ export class AccountEngine extends EventEmitter {
   readonly #ownsHttp: boolean;
   readonly #now: () => number;
   readonly #random: () => number;
-  readonly #limiter: RateLimiter;
-  readonly #limiters: LimiterRegistry;
-  /** Aborted at close's deadline: tears down the requests still in flight. */
+  readonly #limiter: Limiter;
+  readonly #releaseLimiter: () => void;
+  /** Aborted at close's deadline: ends the send loop and tears down the requests in flight. */
   readonly #abort = new AbortController();
-  /** Requests in flight. */
-  readonly #sending = new Set<Promise<HttpResult>>();
-  /** `createBucket()` calls waiting out a back-off. */
-  readonly #bucketRetries = new RetryTimers();
-  /** The last error reported by a warning, so a lasting one is not repeated. */
-  #warned: string | undefined;
+  readonly #loop: SendLoop<HttpResult>;
   readonly #queues: BucketQueues;
-  readonly #grants = new Set<Grant>();
   readonly #spool: Spool | undefined;
   readonly #month: MonthCounter;
-  #delivered = 0;
-  #requests = 0;
-  #retries = 0;
-  #rateLimited = 0;
-  #dropped = 0;
-  #lastError: string | undefined;
-  #state: AccountState = 'idle';
-  #keyRejected = false;
   readonly #quota: QuotaProbe;
-  /** The spool lost events spilled to it: see {@link #spoolLost}. */
-  #spoolUnreadable = false;
-  #waitingForWindow = false;
+  readonly #count = { delivered: 0, requests: 0, retries: 0, rateLimited: 0, dropped: 0 };
+  #lastError: { at: number; cause: string } | undefined;
+  /** The last error reported by a warning, so a lasting one is not repeated. */
+  #warned: string | undefined;
+  #state: AccountState = 'idle';
+  #mode: Mode = 'open';
   /** Events queued at or before this time are sent without waiting for `flushInterval`. */
   #flushBefore = -Infinity;
-  #pumpQueued = false;
-  readonly #alarm: Alarm;
   #closing: Promise<CloseReport> | undefined;
-  /** Close's deadline passed: no request starts any more, answers other than success are ignored. */
-  #stopping = false;
-  #closed = false;
   #drained: (() => void) | undefined;
 
   /**
    * @param options account options; see {@link resolveAccountOptions} (throws on bad ones)
-   * @param deps replacements for the HTTP client, clock and randomness
+   * @param deps replacements for the HTTP client, clock, randomness and limiter
    */
   constructor(options: Partial<AccountOptions> & { accessKey: string }, deps: AccountEngineDeps = {}) {
     super();
@@ -120,16 +110,18 @@ export class AccountEngine extends EventEmitter {
     const { endpoint, accessKey } = this.options;
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
-    this.#alarm = new Alarm(() => this.#pump(), this.#now);
     this.#quota = new QuotaProbe(this.options.quotaProbeInterval);
     this.#ownsHttp = deps.http === undefined;
     this.#http = deps.http ?? createHttpClient({ endpoint, accessKey, requestTimeout: this.options.requestTimeout });
-    this.#limiters = deps.limiters ?? processLimiters;
-    this.#limiter = this.#limiters.acquire(endpoint, accessKey, {
-      limit: requestsPerWindow(this.options.tier),
-      windowMs: this.options.windowMs,
-      now: this.#now,
-    });
+    if (deps.limiter) {
+      const limiter = deps.limiter;
+      this.#limiter = limiter;
+      this.#releaseLimiter = () => void limiter.close();
+    } else {
+      const limiters = deps.limiters ?? processLimiters;
+      this.#limiter = limiters.acquire(endpoint, accessKey, { limit: requestsPerWindow(this.options.tier), windowMs: this.options.windowMs, now: this.#now });
+      this.#releaseLimiter = () => limiters.release(endpoint, accessKey);
+    }
     const warnings: string[] = [];
     const failures: FailedEvent[] = [];
     const url = new URL(endpoint);
@@ -144,10 +136,18 @@ export class AccountEngine extends EventEmitter {
     });
     if (this.options.persist === 'file') this.#spool = new Spool(this.options.spoolFile!);
     this.#queues = new BucketQueues(this.options, this.#spool, (bucket) => this.#spoolLost(bucket));
-    if (this.#spool) {
-      failures.push(...this.#replay(warnings));
-      if (this.#queues.queued > 0) this.#schedulePump();
-    }
+    if (this.#spool) failures.push(...this.#replay(warnings));
+    this.#loop = new SendLoop<HttpResult>(
+      this.#limiter,
+      {
+        readyAt: (now) => this.#readyAt(now),
+        claim: (now) => this.#claim(now),
+        waiting: () => this.#refreshState('waiting for the rate-limit window'),
+      },
+      this.#abort.signal,
+      this.#now,
+    );
+    void this.#loop.run();
     // Listeners are attached after the constructor returns.
     if (warnings.length + failures.length > 0) {
       process.nextTick(() => {
@@ -168,14 +168,12 @@ export class AccountEngine extends EventEmitter {
     return {
       queued: this.#queues.queued,
       inFlight: this.#queues.inFlight,
-      delivered: this.#delivered,
-      requests: this.#requests,
-      retries: this.#retries,
-      rateLimited: this.#rateLimited,
-      dropped: this.#dropped,
+      ...this.#count,
       monthEvents: this.#month.count,
-      lastError: this.#lastError,
+      lastError: this.#lastError && { ...this.#lastError },
       state: this.#state,
+      sharing: this.#limiter.sharing,
+      window: this.#limiter.window(),
     };
   }
 
@@ -243,7 +241,7 @@ export class AccountEngine extends EventEmitter {
       this.#queues.added(1);
     }
     toSpool();
-    this.#schedulePump();
+    this.#loop.wake();
     if (this.#state === 'idle') this.#refreshState('events queued');
     this.#reportDropped(failures, slot, now);
   }
@@ -251,53 +249,24 @@ export class AccountEngine extends EventEmitter {
   /** Sends partial batches now instead of waiting for `flushInterval`. */
   flush(): void {
     this.#flushBefore = this.#now();
-    this.#schedulePump();
+    this.#loop.wake();
   }
 
   /**
-   * Creates a bucket through the limiter. 429 answers are waited out and retried; 5xx, network
-   * errors, 404 and other unexpected 4xx are retried with back-off, up to
-   * {@link CREATE_BUCKET_ATTEMPTS} attempts in all, or until close.
+   * Creates a bucket, as a request of its own through the send loop. 429 answers are waited out
+   * and retried; 5xx, network errors, 404 and other unexpected 4xx are retried with back-off, up
+   * to {@link CREATE_BUCKET_ATTEMPTS} attempts in all, or until close.
    * Resolves `{created}`: true for 201, false for 204 (it existed). Rejects with a
    * {@link BucketError} whose `code` is 'key-rejected', 'invalid' (400, 409, 413),
    * 'quota-exceeded', 'http' (attempts used up) or 'closed'.
    */
   createBucket(bucketKey: string, bucketName?: string): Promise<BucketResult> {
     return new Promise((resolve, reject) => {
-      const closed = (why: string): void => reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account ${why}`));
-      if (this.#closing) return closed('is closing');
-      let failures = 0;
-      const request: Grant = {
-        grant: (slot) => {
-          this.#grants.delete(request);
-          void this.#send(slot, (signal) => this.#http.createBucket(bucketKey, bucketName, signal)).then((result) => {
-            if (this.#stopping) return closed('closed');
-            const kind = classifyResponse(result);
-            if (kind === 'rate-limited') return this.#acquire(request);
-            const message = kind === 'ok' ? '' : this.#redact(`Bucket '${bucketKey}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
-            this.#learn(kind, message);
-            if (kind === 'ok') {
-              this.#queues.bucket(bucketKey).created = true;
-              resolve({ bucketKey, bucketName, created: result.status === 201 });
-            } else if (kind === 'invalid' || kind === 'too-large') reject(new BucketError('invalid', message));
-            else if (kind === 'key-rejected' || kind === 'quota-exceeded') reject(new BucketError(kind, message));
-            else if (backsOff(kind) && ++failures < CREATE_BUCKET_ATTEMPTS) this.#retryLater(failures, () => this.#acquire(request), () => closed('closed'));
-            else reject(new BucketError('http', `${message} (attempt ${failures})`));
-            this.#schedulePump();
-          });
-        },
-        // Sending stopped before a slot came: a rejected key says so, anything else is a close.
-        cancel: () =>
-          this.#keyRejected ? reject(new BucketError('key-rejected', `Bucket '${bucketKey}' not created: ${this.#lastError ?? 'access key rejected'}`)) : closed('closed'),
-      };
-      this.#acquire(request);
+      if (this.#closing) return reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account is closing`));
+      if (this.#mode === 'key-rejected' || this.#mode === 'spool-unreadable') return reject(this.#stoppedError(bucketKey));
+      this.#queues.bucket(bucketKey).creates.push({ bucketName, resolve, reject, failures: 0 });
+      this.#loop.wake();
     });
-  }
-
-  /** Runs `retry` after a back-off for `failures` failures, unless close comes first (then `cancel`). */
-  #retryLater(failures: number, retry: () => void, cancel: () => void): void {
-    this.#retries += 1;
-    this.#bucketRetries.later(backoffDelay(failures, this.options.backoffBase, this.options.backoffCap, this.#random), retry, cancel);
   }
 
   /**
@@ -319,10 +288,11 @@ export class AccountEngine extends EventEmitter {
   }
 
   async #close(): Promise<CloseReport> {
-    const deliveredBefore = this.#delivered;
+    const deliveredBefore = this.#count.delivered;
     this.#flushBefore = Infinity;
-    this.#schedulePump();
-    if (!this.#keyRejected && !this.#quota.paused && this.#queues.queued + this.#queues.inFlight > 0) {
+    this.#loop.wake();
+    if (this.#mode === 'open' && !this.#quota.paused && this.#pending() > 0) {
+      this.#mode = 'draining';
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.closeTimeout);
         this.#drained = () => {
@@ -332,20 +302,22 @@ export class AccountEngine extends EventEmitter {
       });
     }
     this.#drained = undefined;
-    this.#stopping = true;
-    this.#alarm.clear();
-    if (this.#sending.size > 0) {
-      this.#abort.abort();
+    const stoppedBy = this.#mode;
+    this.#mode = 'stopping';
+    this.#abort.abort();
+    if (this.#loop.sending.size > 0) {
       let grace: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled(this.#sending), new Promise((resolve) => (grace = setTimeout(resolve, ABORT_GRACE_MS)))]);
+      await Promise.race([Promise.allSettled(this.#loop.sending), new Promise((resolve) => (grace = setTimeout(resolve, ABORT_GRACE_MS)))]);
       clearTimeout(grace);
     }
-    this.#closed = true;
-    this.#bucketRetries.abandonAll();
-    this.#cancelGrants();
+    this.#mode = 'closed';
     const now = this.#now();
     let left = 0;
     const failures: FailedEvent[] = [];
+    for (const bucket of this.#queues.values()) {
+      const calls = bucket.creates.splice(0);
+      calls.forEach((call) => call.reject(stoppedBy === 'key-rejected' ? this.#stoppedError(bucket.key) : this.#closedError(bucket.key)));
+    }
     for (const { bucketKey, events, tickets, attempts, spilled } of this.#queues.drain()) {
       left += events.length + spilled;
       if (!this.#spool) {
@@ -356,10 +328,10 @@ export class AccountEngine extends EventEmitter {
     this.#queues.clear();
     this.#spool?.close();
     this.#month.close();
-    this.#limiters.release(this.options.endpoint, this.options.accessKey);
+    this.#releaseLimiter();
     if (this.#ownsHttp) this.#http.close();
     this.#refreshState('closed');
-    const delivered = this.#delivered - deliveredBefore;
+    const delivered = this.#count.delivered - deliveredBefore;
     return this.#spool ? { delivered, spooled: left, undelivered: 0 } : { delivered, spooled: 0, undelivered: left };
   }
 
@@ -398,7 +370,7 @@ export class AccountEngine extends EventEmitter {
   }
 
   #fail(bucketKey: string, event: IsEvent, ticket: DeliveryTicket | undefined, reason: DropReason, message: string, attempts: number, status: number, now: number): FailedEvent {
-    this.#dropped += 1;
+    this.#count.dropped += 1;
     return ticket ? ticket.failed(event, reason, message, attempts, status, now) : { bucketKey, event, reason, message };
   }
 
@@ -408,111 +380,70 @@ export class AccountEngine extends EventEmitter {
     if (typeof slot === 'object') slot.settleIfEmpty(now);
   }
 
-  #schedulePump(): void {
-    if (this.#pumpQueued || this.#stopping) return;
-    this.#pumpQueued = true;
-    // A promise job rather than queueMicrotask, which fake timers may hold back.
-    void Promise.resolve().then(() => {
-      this.#pumpQueued = false;
-      this.#pump();
-    });
+  #pending(): number {
+    return this.#queues.queued + this.#queues.inFlight;
   }
 
-  /** Asks the limiter for as many slots as there are buckets ready, and wakes up for the next. */
-  #pump(): void {
-    if (this.#stopping || this.#keyRejected || this.#spoolUnreadable) return;
-    const now = this.#now();
-    let ready = 0;
-    let next = Infinity;
-    for (const bucket of this.#queues.values()) {
-      const at = this.#queues.readyAt(bucket, now, this.#flushBefore);
-      if (at <= now) ready += 1;
-      else next = Math.min(next, at);
-    }
-    ({ ready, next } = this.#quota.admit(ready, next, now));
-    for (let wanted = ready - this.#grants.size; wanted > 0; wanted--) {
-      const request: SlotRequest = { grant: (slot) => this.#onGrant(request, slot) };
-      this.#acquire(request);
-    }
-    this.#waitingForWindow = this.#grants.size > 0 && this.#limiter.blockedUntil > now;
-    this.#alarm.set(next);
+  /** When the send loop has its next request to make. */
+  #readyAt(now: number): number {
+    if (this.#mode !== 'open' && this.#mode !== 'draining') return Infinity;
+    let at = Infinity;
+    for (const bucket of this.#queues.values()) at = Math.min(at, this.#queues.readyAt(bucket, now, this.#flushBefore));
+    const { ready, next } = this.#quota.admit(at <= now ? 1 : 0, at, now);
+    return ready > 0 ? now : next;
   }
 
-  #acquire(request: SlotRequest): void {
-    this.#grants.add(request);
-    this.#limiter.acquire(request);
-  }
-
-  /** A slot is ours: spend it on the ready bucket whose oldest event is oldest. */
-  #onGrant(request: SlotRequest, slot: SlotTicket): void {
-    this.#grants.delete(request);
-    const now = this.#now();
-    const paused = this.#stopping || this.#keyRejected || this.#quota.holds(now);
-    const chosen = paused ? undefined : this.#queues.oldestReady(now, this.#flushBefore);
-    if (!chosen) return this.#limiter.giveBack(slot);
-    this.#quota.started();
-    chosen.busy = true;
-    if (!chosen.created) {
-      const bucket = chosen;
-      void this.#send(slot, (signal) => this.#http.createBucket(bucket.key, undefined, signal)).then((result) => this.#onCreated(bucket, result));
-      return;
-    }
-    if (chosen.pieces.length === 0 && !this.#queues.takeBatch(chosen)) {
-      chosen.busy = false;
-      return this.#limiter.giveBack(slot);
-    }
-    const bucket = chosen;
-    const piece = chosen.pieces[0]!;
+  /** The request for the ready bucket whose oldest event is oldest (explicit bucket creations first). */
+  #claim(now: number): Job<HttpResult> | undefined {
+    if ((this.#mode !== 'open' && this.#mode !== 'draining') || this.#quota.holds(now)) return undefined;
+    const bucket = this.#queues.oldestReady(now, this.#flushBefore);
+    if (!bucket) return undefined;
+    const call = bucket.creates[0];
+    if (call || !bucket.created) return this.#job(bucket, (signal) => this.#http.createBucket(bucket.key, call?.bucketName, signal), (result) => this.#onCreated(bucket, call, result));
+    if (bucket.pieces.length === 0 && !this.#queues.takeBatch(bucket)) return undefined;
+    const piece = bucket.pieces[0]!;
     piece.attempts += 1;
     const send = this.options.transport === 'url' ? this.#http.getEvents : this.#http.postEvents;
-    void this.#send(slot, (signal) => send.call(this.#http, bucket.key, piece.events, signal)).then((result) => this.#onSent(bucket, piece, result));
+    return this.#job(bucket, (signal) => send.call(this.#http, bucket.key, piece.events, signal), (result) => this.#onSent(bucket, piece, result));
+  }
+
+  #job(bucket: Bucket, send: (signal: AbortSignal) => Promise<HttpResult>, apply: (result: HttpResult) => void): Job<HttpResult> {
+    this.#quota.started();
+    this.#count.requests += 1;
+    bucket.busy = true;
+    return {
+      send,
+      apply: (result) => {
+        bucket.busy = false;
+        apply(result);
+      },
+    };
   }
 
   /** The spool lost spilled events: stop rather than guess. */
   #spoolLost(bucket: Bucket): void {
-    if (this.#spoolUnreadable) return;
+    if (this.#mode === 'spool-unreadable') return;
     // Only a file changed under the engine gets here. A restart reads back every intact record
     // and says how many lines it could not.
-    this.#spoolUnreadable = true;
-    this.#lastError = `spool file ${this.#spool!.file} no longer holds the queued events of bucket '${bucket.key}': sending stopped; restart to recover what the file still holds`;
-    this.#stopSending();
-    this.emit('warning', this.#lastError);
+    const message = `spool file ${this.#spool!.file} no longer holds the queued events of bucket '${bucket.key}': sending stopped; restart to recover what the file still holds`;
+    this.#lastError = { at: this.#now(), cause: message };
+    this.#stopSending('spool-unreadable');
+    this.emit('warning', message);
     this.#refreshState('spool unreadable');
-  }
-
-  /** Makes one request on a granted slot and feeds the limiter its answer. */
-  async #send(slot: SlotTicket, request: (signal: AbortSignal) => Promise<HttpResult>): Promise<HttpResult> {
-    this.#requests += 1;
-    const sending = request(this.#abort.signal);
-    this.#sending.add(sending);
-    let result: HttpResult;
-    try {
-      result = await sending;
-    } finally {
-      this.#sending.delete(sending);
-    }
-    this.#limiter.observe(slot, result);
-    return result;
   }
 
   /** Updates the engine-wide state that any answer can change. */
   #learn(kind: ResponseKind, message: string): void {
     if (kind === 'ok') {
-      this.#waitingForWindow = false;
       this.#warned = undefined;
-      if (this.#quota.resume()) {
-        this.#refreshState('the service accepts events again');
-      }
+      if (this.#quota.resume()) this.#refreshState('the service accepts events again');
       return;
     }
-    this.#lastError = message;
+    this.#lastError = { at: this.#now(), cause: message };
     if (kind === 'rate-limited') {
-      this.#rateLimited += 1;
-      this.#waitingForWindow = true;
+      this.#count.rateLimited += 1;
     } else if (kind === 'key-rejected') {
-      this.#keyRejected = true;
-      this.#stopSending();
-      // Announce at once: an explicit createBucket() answer has no #afterAnswer() to do it.
+      this.#stopSending('key-rejected');
       this.#refreshState('access key rejected');
     } else if (kind === 'quota-exceeded') {
       this.#quota.pause(this.#now());
@@ -529,42 +460,62 @@ export class AccountEngine extends EventEmitter {
     return redactKey(text, this.options.accessKey);
   }
 
-  #stopSending(): void {
-    this.#cancelGrants();
-    this.#alarm.clear();
-  }
-
-  /** Withdraws every slot request; an explicit createBucket() among them is settled. */
-  #cancelGrants(): void {
-    for (const request of this.#grants) {
-      this.#limiter.cancel(request);
-      request.cancel?.();
+  /** Sending stops until reconfigured; explicit bucket creations not under way are settled. */
+  #stopSending(mode: 'key-rejected' | 'spool-unreadable'): void {
+    if (this.#mode === 'stopping' || this.#mode === 'closed') return;
+    this.#mode = mode;
+    for (const bucket of this.#queues.values()) {
+      const calls = bucket.busy ? bucket.creates.splice(1) : bucket.creates.splice(0);
+      calls.forEach((call) => call.reject(this.#stoppedError(bucket.key)));
     }
-    this.#grants.clear();
   }
 
-  #onCreated(bucket: Bucket, result: HttpResult): void {
-    bucket.busy = false;
+  #stoppedError(bucketKey: string): BucketError {
+    if (this.#mode !== 'key-rejected') return this.#closedError(bucketKey);
+    return new BucketError('key-rejected', `Bucket '${bucketKey}' not created: ${this.#lastError?.cause ?? 'access key rejected'}`);
+  }
+
+  #closedError(bucketKey: string): BucketError {
+    return new BucketError('closed', `Bucket '${bucketKey}' not created: the account closed`);
+  }
+
+  /** The answer to a bucket creation (an explicit `createBucket()` call's, or one the engine made on its own). */
+  #onCreated(bucket: Bucket, call: CreateCall | undefined, result: HttpResult): void {
     const kind = classifyResponse(result);
-    if (this.#closed || (this.#stopping && kind !== 'ok')) return;
+    const settle = (error?: BucketError): void => {
+      bucket.creates.splice(bucket.creates.indexOf(call!), 1);
+      if (error) call!.reject(error);
+      else call!.resolve({ bucketKey: bucket.key, bucketName: call!.bucketName, created: result.status === 201 });
+    };
+    if (this.#mode === 'closed' || (this.#mode === 'stopping' && kind !== 'ok')) {
+      if (call && this.#mode === 'stopping') settle(this.#closedError(bucket.key));
+      return;
+    }
     this.#quota.answered();
     const message = kind === 'ok' ? '' : this.#redact(`Bucket '${bucket.key}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
     this.#learn(kind, message);
     const decision = decideCreated(kind);
-    if (decision === 'created') bucket.created = true;
-    else if (decision === 'resend') this.#retries += 1;
-    else if (decision === 'back-off') this.#backOff(bucket);
-    else if (decision === 'assume-created') {
+    if (decision === 'created') {
       bucket.created = true;
-      this.emit('warning', this.#lastError!);
+      bucket.failures = 0;
+      bucket.retryAt = 0;
+      if (call) settle();
+    } else if (decision === 'resend') this.#count.retries += 1;
+    else if (decision === 'back-off') {
+      this.#backOff(bucket);
+      if (call && ++call.failures >= CREATE_BUCKET_ATTEMPTS) settle(new BucketError('http', `${message} (attempt ${call.failures})`));
+    } else if (call) {
+      settle(new BucketError(decision === 'assume-created' ? 'invalid' : (kind as 'key-rejected' | 'quota-exceeded'), message));
+    } else if (decision === 'assume-created') {
+      bucket.created = true;
+      this.emit('warning', message);
     }
     this.#afterAnswer(`bucket ${bucket.key}: ${kind}`);
   }
 
   #onSent(bucket: Bucket, piece: Piece, result: HttpResult): void {
-    bucket.busy = false;
     const kind = classifyResponse(result);
-    if (this.#closed || (this.#stopping && kind !== 'ok')) return;
+    if (this.#mode === 'closed' || (this.#mode === 'stopping' && kind !== 'ok')) return;
     this.#quota.answered();
     const message = kind === 'ok' ? '' : this.#redact(explainAnswer(kind, result, this.options.endpoint));
     this.#learn(kind, message);
@@ -577,10 +528,10 @@ export class AccountEngine extends EventEmitter {
         this.#settlePiece(bucket, piece, result.status, now);
         break;
       case 'resend':
-        this.#retries += 1;
+        this.#count.retries += 1;
         break;
       case 'split':
-        this.#retries += 1;
+        this.#count.retries += 1;
         bucket.pieces.splice(0, 1, ...decision.halves);
         break;
       case 'fail':
@@ -597,7 +548,7 @@ export class AccountEngine extends EventEmitter {
 
   /** A transient failure: the same request goes again after a jittered delay. */
   #backOff(bucket: Bucket): void {
-    this.#retries += 1;
+    this.#count.retries += 1;
     bucket.failures += 1;
     const { backoffBase, backoffCap } = this.options;
     bucket.retryAt = this.#now() + backoffDelay(bucket.failures, backoffBase, backoffCap, this.#random);
@@ -611,7 +562,7 @@ export class AccountEngine extends EventEmitter {
       const failures = piece.events.map((event, i) => this.#fail(bucket.key, event, piece.tickets[i], reason, message, piece.attempts, status, now));
       this.emit('dropped', failures);
     } else {
-      this.#delivered += count;
+      this.#count.delivered += count;
       this.#month.add(count);
       piece.tickets.forEach((ticket) => ticket?.delivered(piece.attempts, status, now));
     }
@@ -620,24 +571,22 @@ export class AccountEngine extends EventEmitter {
 
   #afterAnswer(detail: string): void {
     this.#refreshState(detail);
-    if (this.#drained && this.#queues.queued + this.#queues.inFlight === 0) this.#drained();
-    if (this.#drained && (this.#keyRejected || this.#quota.paused)) this.#drained();
-    this.#pump();
+    if (this.#drained && (this.#pending() === 0 || this.#mode === 'key-rejected' || this.#quota.paused)) this.#drained();
   }
 
   #refreshState(detail: string): void {
     const state = accountState({
-      closed: this.#closed,
-      spoolUnreadable: this.#spoolUnreadable,
-      keyRejected: this.#keyRejected,
+      closed: this.#mode === 'closed',
+      spoolUnreadable: this.#mode === 'spool-unreadable',
+      keyRejected: this.#mode === 'key-rejected',
       quotaPaused: this.#quota.paused,
-      pending: this.#queues.queued + this.#queues.inFlight,
+      pending: this.#pending(),
       retrying: () => [...this.#queues.values()].some((bucket) => bucket.failures > 0),
-      waitingForWindow: this.#waitingForWindow,
+      waitingForWindow: this.#limiter.blockedUntil > this.#now(),
     });
     if (state === this.#state) return;
     this.#state = state;
-    this.emit('state', state, `${maskKey(this.options.accessKey)} ${stateReason(state, detail, this.#lastError)}`);
+    this.emit('state', state, `${maskKey(this.options.accessKey)} ${stateReason(state, detail, this.#lastError?.cause)}`);
   }
 
   // Typed EventEmitter surface.

@@ -106,6 +106,7 @@ export class BucketQueues {
         retryAt: 0,
         failures: 0,
         created: !autoCreate,
+        creates: [],
       };
       this.#buckets.set(key, bucket);
     }
@@ -146,7 +147,7 @@ export class BucketQueues {
   /** When the bucket has a request to make (≤ now: ready; Infinity: nothing to do). */
   readyAt(bucket: Bucket, now: number, flushBefore: number): number {
     if (bucket.busy) return Infinity;
-    if (bucket.pieces.length > 0) return bucket.retryAt;
+    if (bucket.creates.length > 0 || bucket.pieces.length > 0) return bucket.retryAt;
     const length = queuedIn(bucket);
     if (length === 0) return Infinity;
     const head = headTime(bucket);
@@ -161,7 +162,7 @@ export class BucketQueues {
     let chosenAge = Infinity;
     for (const bucket of this.#buckets.values()) {
       if (this.readyAt(bucket, now, flushBefore) > now) continue;
-      const age = bucket.pieces.length > 0 ? bucket.pieces[0]!.oldest : headTime(bucket);
+      const age = bucket.creates.length > 0 ? -Infinity : bucket.pieces.length > 0 ? bucket.pieces[0]!.oldest : headTime(bucket);
       if (age < chosenAge) {
         chosen = bucket;
         chosenAge = age;

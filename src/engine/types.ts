@@ -3,6 +3,7 @@
  * Implementation lives beside this file; nothing here imports Node-RED.
  */
 import type { IsEvent, TierName } from '../event';
+import type { Sharing, WindowView } from './limiter';
 
 /** What to do with a new event when the queue already holds `maxQueue` events. */
 export type OverflowPolicy = 'drop-oldest' | 'refuse-newest';
@@ -90,6 +91,11 @@ export interface DeliveryResult {
   latencyMs: number;
   /** HTTP status of the last response that settled these events (204 on success). */
   status: number;
+  /**
+   * Events that were still queued at close and are durable in the spool file (`persist: 'file'`):
+   * neither delivered nor failed, they are sent after the restart. Unset otherwise.
+   */
+  spooled?: number;
 }
 
 /** The account's state as shown in node status. */
@@ -113,8 +119,13 @@ export interface Counters {
   rateLimited: number;   // 429 answers
   dropped: number;
   monthEvents: number;   // events delivered this calendar month
-  lastError?: string;
+  /** The last error an answer (or the spool) gave: when (ms since 1970) and its cause, the key never in it. */
+  lastError?: { at: number; cause: string };
   state: AccountState;
+  /** How the key's rate limit is shared (see {@link Sharing}). */
+  sharing: Sharing;
+  /** The limiter's current window. */
+  window: WindowView;
 }
 
 /** What `close()` did with what was left. */

@@ -149,12 +149,12 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       await clock.tickAsync(0);
       assert.equal(http.calls.length, 1);
       assert.equal(e.state, 'retrying');
-      assert.equal(e.counters().lastError, 'HTTP 503: busy');
+      assert.equal(e.counters().lastError?.cause, 'HTTP 503: busy');
       await clock.tickAsync(499);
       assert.equal(http.calls.length, 1);
       await clock.tickAsync(1); // 0.5 × 1000
       assert.equal(http.calls.length, 2);
-      assert.equal(e.counters().lastError, 'ECONNRESET: socket hang up');
+      assert.equal(e.counters().lastError?.cause, 'ECONNRESET: socket hang up');
       await clock.tickAsync(999);
       assert.equal(http.calls.length, 2);
       await clock.tickAsync(1); // 0.5 × 2000
@@ -220,7 +220,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       e.submit('b', events(10));
       await clock.tickAsync(0);
       const expected = 'endpoint https://groker.init.st/api answered 404: check the endpoint URL (HTTP 404: No route POST /api/events)';
-      assert.equal(e.counters().lastError, expected);
+      assert.equal(e.counters().lastError?.cause, expected);
       assert.equal(e.state, 'retrying');
       await clock.tickAsync(499);
       assert.equal(http.calls.length, 1, 'no resend before the back-off');
@@ -240,7 +240,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       await clock.tickAsync(10_000);
       // Back-offs of 500, 1000, 2000 and 4000 ms fit in 10 s: five requests, not thousands.
       assert.equal(http.calls.length, 5);
-      assert.equal(e.counters().lastError, "HTTP 418: I'm a teapot");
+      assert.equal(e.counters().lastError?.cause, "HTTP 418: I'm a teapot");
       assert.deepEqual(warnings, ["HTTP 418: I'm a teapot"]);
       assert.equal(e.counters().queued + e.counters().inFlight, 3, 'the events are kept');
     });
@@ -261,8 +261,8 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(http.calls.length, sent, 'nothing sent after the 401');
       assert.equal(e.state, 'key-rejected');
       assert.equal(e.counters().queued + e.counters().inFlight, 25);
-      assert.ok(!e.counters().lastError!.includes(key), 'the key leaked into lastError');
-      assert.match(e.counters().lastError!, /ACCESS_DENIED_KEY …/);
+      assert.ok(!e.counters().lastError!.cause.includes(key), 'the key leaked into lastError');
+      assert.match(e.counters().lastError!.cause, /ACCESS_DENIED_KEY …/);
       assert.ok(states.every(([, detail]) => !detail.includes(key)));
       const report = await e.close();
       assert.deepEqual(report, { delivered: 0, spooled: 0, undelivered: 25 });
@@ -272,8 +272,8 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
 
     it('pauses on 402, probes every quotaProbeInterval with one batch, and resumes', async () => {
       const e = engine({ flushInterval: 0, quotaProbeInterval: 60_000 });
-      let refusals = 3;
-      http.respond = () => (refusals-- > 0 ? { status: 402, body: '{"message":"monthly quota exceeded"}' } : OK);
+      // Refused until the second probe.
+      http.respond = () => (Date.now() < T0 + 100_000 ? { status: 402, body: '{"message":"monthly quota exceeded"}' } : OK);
       e.submit('a', events(20));
       e.submit('b', events(10));
       await clock.tickAsync(0);
