@@ -60,6 +60,7 @@ export class WindowLimiter implements Limiter {
   #retryUntil = 0;
   #sharing: Sharing = 'alone';
   #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(options: WindowLimiterOptions) {
     this.#limit = options.limit;
@@ -84,6 +85,7 @@ export class WindowLimiter implements Limiter {
 
   take(signal?: AbortSignal): Promise<Slot> {
     return new Promise<Slot>((resolve, reject) => {
+      if (this.#closed) return reject(new Error('the limiter is closed'));
       if (signal?.aborted) return reject(signal.reason);
       const waiter: Waiter = { resolve, reject, signal };
       if (signal) {
@@ -113,6 +115,7 @@ export class WindowLimiter implements Limiter {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     clearTimeout(this.#timer);
     for (const waiter of this.#waiters.splice(0)) {
       waiter.signal?.removeEventListener('abort', waiter.onAbort!);
@@ -152,7 +155,7 @@ export class WindowLimiter implements Limiter {
       if (win.endsAt !== undefined && now >= win.endsAt && now >= this.#retryUntil) {
         win = this.#win = { id: win.id + 1, used: 0, own: 0, counted: false };
       }
-      const serial = this.#sharing !== 'alone' || win.id <= 1 || win.endsAt === undefined;
+      const serial = this.#sharing !== 'alone' || win.id === 0 || win.endsAt === undefined;
       if (serial && this.#outstanding > 0) return;
       const wakeAt = Math.max(this.#retryUntil, win.used >= this.#limit ? (win.endsAt ?? Infinity) : 0);
       if (wakeAt > now) {
