@@ -17,12 +17,14 @@ import { requestsPerWindow, resolveAccountOptions } from './options';
 import { backsOff, classifyResponse, type ResponseKind } from './response';
 import { QuotaProbe } from './quota-probe';
 import { SendLoop, type Job } from './send-loop';
+import { QueueHandOver, type HandedEvent } from './queue-hand-over';
 import { Spool } from './spool';
 import type {
   AccountEngineEvents,
   AccountOptions,
   AccountState,
   BucketResult,
+  CloseOptions,
   CloseReport,
   Counters,
   DeliveryResult,
@@ -59,10 +61,11 @@ export { REFILL_CHUNK, type MemoryStats } from './bucket-queues';
 
 /**
  * Where the engine is in its life: sending ('open', then 'draining' in close), stopped by an
- * answer or the spool until reconfigured, 'stopping' once close's deadline passed (no request
- * starts, answers other than success are ignored), then 'closed'.
+ * answer or the spool until reconfigured, 'handing-over' (close waits for the requests in flight
+ * only), 'stopping' once close's deadline passed (no request starts, answers other than success
+ * are ignored), then 'closed'.
  */
-type Mode = 'open' | 'draining' | 'key-rejected' | 'spool-unreadable' | 'stopping' | 'closed';
+type Mode = 'open' | 'draining' | 'key-rejected' | 'spool-unreadable' | 'handing-over' | 'stopping' | 'closed';
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
@@ -191,7 +194,10 @@ export class AccountEngine extends EventEmitter {
    */
   submit(bucketKey: string, events: IsEvent[], onSettled?: (result: DeliveryResult) => void): void {
     const now = this.#now();
-    const slot = ticketSlot(bucketKey, events.length, now, onSettled);
+    this.#enqueue(bucketKey, events, ticketSlot(bucketKey, events.length, now, onSettled), now);
+  }
+
+  #enqueue(bucketKey: string, events: IsEvent[], slot: TicketSlot | undefined, now: number): void {
     const failures: FailedEvent[] = [];
     if (this.#closing) {
       for (const event of events) failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'closed', 'the account is closing', 1, 0, now));
@@ -282,20 +288,38 @@ export class AccountEngine extends EventEmitter {
    * and sent again after a restart, so delivery is at-least-once (a duplicate is at most one
    * batch per request in flight at the deadline).
    */
-  close(): Promise<CloseReport> {
-    this.#closing ??= this.#close();
+  close(options: CloseOptions = {}): Promise<CloseReport> {
+    this.#closing ??= this.#close(options.handOver === true && !this.#spool);
     return this.#closing;
   }
 
-  async #close(): Promise<CloseReport> {
+  /**
+   * Queues the events another engine handed over at its close (see {@link CloseOptions.handOver}),
+   * after what this one holds; their submits settle here. Events over `maxQueue` meet the overflow policy.
+   */
+  adopt(handOver: QueueHandOver): void {
+    const now = this.#now();
+    const events = handOver.take();
+    for (let from = 0, to = 1; from < events.length; from = to++) {
+      const { bucketKey, ticket } = events[from]!;
+      while (to < events.length && events[to]!.bucketKey === bucketKey && events[to]!.ticket === ticket) to++;
+      this.#enqueue(bucketKey, events.slice(from, to).map((handed) => handed.event), ticket, now);
+    }
+  }
+
+  async #close(handOver: boolean): Promise<CloseReport> {
     const deliveredBefore = this.#count.delivered;
     this.#flushBefore = Infinity;
     this.#loop.wake();
-    if (this.#mode === 'open' && !this.#quota.paused && this.#pending() > 0) {
-      this.#mode = 'draining';
+    if (handOver && (this.#mode === 'open' || this.#mode === 'key-rejected')) this.#mode = 'handing-over';
+    const waitFor = (): number => (this.#mode === 'handing-over' ? this.#queues.inFlight : this.#pending());
+    if ((this.#mode === 'open' || (this.#mode === 'handing-over' && this.#loop.sending.size > 0)) && !this.#quota.paused && waitFor() > 0) {
+      if (this.#mode === 'open') this.#mode = 'draining';
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.closeTimeout);
         this.#drained = () => {
+          const done = this.#mode === 'handing-over' ? this.#loop.sending.size === 0 : this.#mode !== 'draining' || this.#pending() === 0 || this.#quota.paused;
+          if (!done) return;
           clearTimeout(timer);
           resolve();
         };
@@ -314,15 +338,16 @@ export class AccountEngine extends EventEmitter {
     const now = this.#now();
     let left = 0;
     const failures: FailedEvent[] = [];
+    const handed: HandedEvent[] = [];
     for (const bucket of this.#queues.values()) {
       const calls = bucket.creates.splice(0);
       calls.forEach((call) => call.reject(stoppedBy === 'key-rejected' ? this.#stoppedError(bucket.key) : this.#closedError(bucket.key)));
     }
     for (const { bucketKey, events, tickets, attempts, spilled } of this.#queues.drain()) {
-      left += events.length + spilled;
-      if (!this.#spool) {
-        events.forEach((event, i) => failures.push(this.#fail(bucketKey, event, tickets[i], 'closed', 'not delivered before close', attempts, 0, now)));
-      }
+      left += events.length + spilled.length;
+      if (this.#spool) [...tickets, ...spilled].forEach((ticket) => ticket?.spooled(now));
+      else if (handOver) events.forEach((event, i) => handed.push({ bucketKey, event, ticket: tickets[i] }));
+      else events.forEach((event, i) => failures.push(this.#fail(bucketKey, event, tickets[i], 'closed', 'not delivered before close', attempts, 0, now)));
     }
     if (failures.length > 0) this.emit('dropped', failures);
     this.#queues.clear();
@@ -332,7 +357,9 @@ export class AccountEngine extends EventEmitter {
     if (this.#ownsHttp) this.#http.close();
     this.#refreshState('closed');
     const delivered = this.#count.delivered - deliveredBefore;
-    return this.#spool ? { delivered, spooled: left, undelivered: 0 } : { delivered, spooled: 0, undelivered: left };
+    if (this.#spool) return { delivered, spooled: left, undelivered: 0, handedOver: 0 };
+    if (handOver) return { delivered, spooled: 0, undelivered: 0, handedOver: left, ...(left > 0 ? { handOver: new QueueHandOver(handed) } : {}) };
+    return { delivered, spooled: 0, undelivered: left, handedOver: 0 };
   }
 
   /**
@@ -571,7 +598,7 @@ export class AccountEngine extends EventEmitter {
 
   #afterAnswer(detail: string): void {
     this.#refreshState(detail);
-    if (this.#drained && (this.#pending() === 0 || this.#mode === 'key-rejected' || this.#quota.paused)) this.#drained();
+    this.#drained?.();
   }
 
   #refreshState(detail: string): void {

@@ -28,12 +28,12 @@ export interface Leftover {
   bucketKey: string;
   /** Its batch in flight, then its queued events held in memory. */
   events: IsEvent[];
-  /** Their tickets; none for queued events that stay in the spool. */
+  /** Their tickets (none for events whose submit asked for no result). */
   tickets: (DeliveryTicket | undefined)[];
   /** The most attempts a piece of its batch had. */
   attempts: number;
-  /** Queued events that live only in the spool. */
-  spilled: number;
+  /** The tickets of the queued events that live only in the spool. */
+  spilled: (DeliveryTicket | undefined)[];
 }
 
 /**
@@ -235,9 +235,9 @@ export class BucketQueues {
   }
 
   /**
-   * Empties every bucket's batch in flight and in-memory queue, bucket by bucket (close). With a
-   * spool, the queued events stay unsettled there, so no ticket is made for them. The counts stay
-   * until {@link clear}.
+   * Empties every bucket's batch in flight and in-memory queue, bucket by bucket (close), with
+   * the tickets of their events; `spilled` holds the tickets of those that live only in the
+   * spool. The counts stay until {@link clear}.
    */
   *drain(): Generator<Leftover> {
     for (const bucket of this.#buckets.values()) {
@@ -249,8 +249,10 @@ export class BucketQueues {
         tickets.push(...piece.tickets);
         attempts = Math.max(attempts, piece.attempts);
       }
-      bucket.queue.drainInto(events, tickets, this.#spool ? () => undefined : ticketsOf(bucket));
-      yield { bucketKey: bucket.key, events, tickets, attempts, spilled: bucket.tail?.length ?? 0 };
+      bucket.queue.drainInto(events, tickets, ticketsOf(bucket));
+      const spilled: (DeliveryTicket | undefined)[] = [];
+      for (const [slot, time] of bucket.tail?.slots() ?? []) spilled.push(ticketOf(slot, bucket.key, time));
+      yield { bucketKey: bucket.key, events, tickets, attempts, spilled };
     }
   }
 

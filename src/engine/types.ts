@@ -4,6 +4,7 @@
  */
 import type { IsEvent, TierName } from '../event';
 import type { Sharing, WindowView } from './limiter';
+import type { QueueHandOver } from './queue-hand-over';
 
 /** What to do with a new event when the queue already holds `maxQueue` events. */
 export type OverflowPolicy = 'drop-oldest' | 'refuse-newest';
@@ -133,6 +134,20 @@ export interface CloseReport {
   delivered: number;
   spooled: number;
   undelivered: number;
+  /** Events handed over (`close({handOver: true})` without a spool): see {@link CloseReport.handOver}. */
+  handedOver: number;
+  /** The queue handed over, for the next engine's `adopt()`; set when `handedOver` > 0. */
+  handOver?: QueueHandOver;
+}
+
+/** Options of `close()`. */
+export interface CloseOptions {
+  /**
+   * Hand the queue to the next configuration instead of reporting it not delivered (persist
+   * 'off'; with a spool the spool file keeps it). Close then waits only for the requests in
+   * flight, not for the backlog to drain. Default false.
+   */
+  handOver?: boolean;
 }
 
 /** Result of creating a bucket: 201 → created true, 204 → false. */

@@ -265,7 +265,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.match(e.counters().lastError!.cause, /ACCESS_DENIED_KEY …/);
       assert.ok(states.every(([, detail]) => !detail.includes(key)));
       const report = await e.close();
-      assert.deepEqual(report, { delivered: 0, spooled: 0, undelivered: 25 });
+      assert.deepEqual(report, { delivered: 0, spooled: 0, undelivered: 25, handedOver: 0 });
       assert.equal(results[0]!.failed.length, 10);
       assert.equal(results[0]!.failed[0]!.reason, 'closed');
     });
@@ -340,7 +340,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       e.submit('b', events(5));
       const report = e.close();
       await clock.tickAsync(0);
-      assert.deepEqual(await report, { delivered: 5, spooled: 0, undelivered: 0 });
+      assert.deepEqual(await report, { delivered: 5, spooled: 0, undelivered: 0, handedOver: 0 });
       assert.equal(e.state, 'closed');
     });
 
@@ -358,13 +358,58 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.ok(http.calls.every((call) => call.signal?.aborted === false));
       await clock.tickAsync(1);
       assert.ok(http.calls.every((call) => call.signal?.aborted === true), 'the requests in flight were aborted at the deadline');
-      assert.deepEqual(await report, { delivered: 0, spooled: 0, undelivered: 12 });
+      assert.deepEqual(await report, { delivered: 0, spooled: 0, undelivered: 12, handedOver: 0 });
       assert.equal(dropped.length, 12);
       assert.ok(dropped.every((f) => f.reason === 'closed'));
       assert.equal(results[0]!.failed.length, 12);
       const late = settled();
       e.submit('b', events(1), late.onSettled);
       assert.equal(late.results[0]!.failed[0]!.reason, 'closed');
+    });
+  });
+
+  describe('hand-over (close({handOver: true}), then adopt())', () => {
+    it('hands a rejected key\'s queue to the next engine, whose submits settle when it delivers them', async () => {
+      http.respond = () => ({ status: 401, body: '' });
+      const first = engine({ flushInterval: 0 });
+      const { results, onSettled } = settled();
+      first.submit('a', events(25), onSettled);
+      first.submit('b', events(3, 'b'), onSettled);
+      first.submit('a', events(1, 'a', 25));
+      await clock.tickAsync(0);
+      assert.equal(first.state, 'key-rejected');
+      const report = await first.close({ handOver: true });
+      assert.deepEqual({ ...report, handOver: undefined }, { delivered: 0, spooled: 0, undelivered: 0, handedOver: 29, handOver: undefined });
+      assert.equal(results.length, 0, 'still owed to their submits');
+      http.respond = () => OK;
+      key = freshKey();
+      const second = engine({ flushInterval: 0 });
+      second.adopt(report.handOver!);
+      await clock.tickAsync(0);
+      assert.deepEqual(http.delivered.filter((d) => d.bucketKey === 'a').map((d) => d.value), events(26).map((ev) => ev.value));
+      assert.deepEqual(results.map((r) => [r.bucketKey, r.delivered, r.failed.length]), [['a', 25, 0], ['b', 3, 0]]);
+      assert.equal(report.handOver!.count, 0, 'adopted once');
+    });
+
+    it('waits for the requests in flight, not for the backlog, and reports an unadopted queue as not delivered', async () => {
+      let answer: ((result: HttpResult) => void) | undefined;
+      http.respond = () => new Promise<HttpResult>((resolve) => (answer = resolve));
+      const e = engine({ flushInterval: 0 });
+      const { results, onSettled } = settled();
+      e.submit('a', events(30), onSettled);
+      await clock.tickAsync(0);
+      assert.equal(http.calls.length, 1);
+      const closing = e.close({ handOver: true });
+      await clock.tickAsync(10);
+      answer!(OK);
+      const report = await closing;
+      assert.equal(http.calls.length, 1, 'no request started after close');
+      assert.equal(report.delivered, 10);
+      assert.equal(report.handedOver, 20);
+      const failed = report.handOver!.abandon();
+      assert.equal(failed.length, 20);
+      assert.ok(failed.every((f) => f.reason === 'closed'));
+      assert.deepEqual(results.map((r) => [r.delivered, r.failed.length]), [[10, 20]]);
     });
   });
 
@@ -522,7 +567,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       e.submit('b', events(1, 'temp', 1), onSettled);
       e.submit('b', events(1, 'temp', 2), onSettled);
       clock.tick(50);
-      assert.deepEqual(await e.close(), { delivered: 0, spooled: 0, undelivered: 3 });
+      assert.deepEqual(await e.close(), { delivered: 0, spooled: 0, undelivered: 3, handedOver: 0 });
       assert.deepEqual(
         results.map((r) => [r.failed[0]!.event.value, r.failed[0]!.reason, r.delivered, r.latencyMs]),
         [
