@@ -14,9 +14,10 @@ import { processLimiters, type LimiterRegistry } from './limiter-registry';
 import { maskKey, redactKey } from './mask-key';
 import { MonthCounter } from './month-counter';
 import { requestsPerWindow, resolveAccountOptions } from './options';
-import { backsOff, classifyResponse, type ResponseKind } from './response';
+import { classifyResponse, responseMessage, type ResponseKind } from './response';
 import { QuotaProbe } from './quota-probe';
 import { SendLoop, type Job } from './send-loop';
+import { shortCause } from './outage-log';
 import { QueueHandOver, type HandedEvent } from './queue-hand-over';
 import { Spool } from './spool';
 import type {
@@ -94,6 +95,8 @@ export class AccountEngine extends EventEmitter {
   readonly #quota: QuotaProbe;
   readonly #count = { delivered: 0, requests: 0, retries: 0, rateLimited: 0, dropped: 0 };
   #lastError: { at: number; cause: string } | undefined;
+  /** The cause of the failures since the last success (network, 5xx); undefined when the last answer was fine. */
+  #outage: string | undefined;
   /** The last error reported by a warning, so a lasting one is not repeated. */
   #warned: string | undefined;
   #state: AccountState = 'idle';
@@ -460,14 +463,23 @@ export class AccountEngine extends EventEmitter {
   }
 
   /** Updates the engine-wide state that any answer can change. */
-  #learn(kind: ResponseKind, message: string): void {
+  #learn(kind: ResponseKind, message: string, result: HttpResult): void {
     if (kind === 'ok') {
       this.#warned = undefined;
+      if (this.#outage !== undefined) {
+        this.#outage = undefined;
+        this.emit('outage', undefined);
+      }
       if (this.#quota.resume()) this.#refreshState('the service accepts events again');
       return;
     }
-    this.#lastError = { at: this.#now(), cause: message };
-    if (kind === 'rate-limited') {
+    // An outage's cause is the answer itself, without the bucket a creation was for: the endpoint is what fails.
+    const cause = shortCause(kind === 'transient' ? this.#redact(responseMessage(result)) : message);
+    this.#lastError = { at: this.#now(), cause };
+    if (kind === 'transient') {
+      this.#outage = cause;
+      this.emit('outage', cause);
+    } else if (kind === 'rate-limited') {
       this.#count.rateLimited += 1;
     } else if (kind === 'key-rejected') {
       this.#stopSending('key-rejected');
@@ -520,7 +532,7 @@ export class AccountEngine extends EventEmitter {
     }
     this.#quota.answered();
     const message = kind === 'ok' ? '' : this.#redact(`Bucket '${bucket.key}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
-    this.#learn(kind, message);
+    this.#learn(kind, message, result);
     const decision = decideCreated(kind);
     if (decision === 'created') {
       bucket.created = true;
@@ -545,7 +557,7 @@ export class AccountEngine extends EventEmitter {
     if (this.#mode === 'closed' || (this.#mode === 'stopping' && kind !== 'ok')) return;
     this.#quota.answered();
     const message = kind === 'ok' ? '' : this.#redact(explainAnswer(kind, result, this.options.endpoint));
-    this.#learn(kind, message);
+    this.#learn(kind, message, result);
     const now = this.#now();
     const decision = decidePiece(kind, piece);
     switch (decision.action) {

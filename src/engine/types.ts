@@ -163,6 +163,12 @@ export interface AccountEngineEvents {
   state: (state: AccountState, detail: string) => void;
   /** Events were dropped (overflow, rejected, closed): never silent. */
   dropped: (failed: FailedEvent[]) => void;
+  /**
+   * The endpoint could not be reached or failed (network error, DNS, TLS, timeout, 5xx): `cause`
+   * short (e.g. `ECONNREFUSED 127.0.0.1:8890`), on every such answer; `undefined` once a request
+   * succeeds again after one.
+   */
+  outage: (cause: string | undefined) => void;
   /** Something a user should see (monthly quota at 80 %, plain http endpoint, spool recovery). */
   warning: (message: string) => void;
 }
