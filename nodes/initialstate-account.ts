@@ -12,6 +12,7 @@ import { accountInput } from './lib/account-options';
 import { HandOvers } from './lib/hand-over';
 import { deliveryStatus } from './lib/status';
 import { Throttle } from './lib/throttle';
+import { registerVerifyRoute } from './lib/verify-route';
 
 /** Mutable view of the node while the constructor sets it up. */
 type Building = { -readonly [K in keyof AccountNode]: AccountNode[K] };
@@ -28,6 +29,7 @@ interface RuntimeEvent {
 }
 
 export = function (RED: NodeAPI): void {
+  registerVerifyRoute(RED);
   if (!watched.has(RED.events)) {
     watched.add(RED.events);
     // A queue no new configuration took by the time the flows run again is not coming back.

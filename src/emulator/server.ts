@@ -22,6 +22,7 @@ import { resolveOptions, validateRuntimeOptions, type ResolvedOptions } from './
  *   the request that crosses it is still accepted whole. Only `reset()` starts a new "month".
  * - An empty array, or a URL-form request without event parameters, is 400 (`at least one event`).
  * - Only `/api/*` requests are logged and listed by `requests()`; a reset or hanging request has status 0.
+ * - A faulted request never counts against the rate window (`counted: false`).
  */
 export class EmulatorServer implements Emulator {
   readonly #server: Server;
@@ -152,9 +153,10 @@ export class EmulatorServer implements Emulator {
   async #handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const { options, store } = this.#ctx;
     const at = options.now();
-    const record = (answer: Pick<Answer, 'status' | 'events' | 'bucketKey' | 'accessKey'>): void => {
+    const record = (answer: Pick<Answer, 'status' | 'events' | 'bucketKey' | 'accessKey' | 'counted'>): void => {
       const events = answer.events ?? 0;
-      store.addRequest({ method: req.method ?? '', path: url.pathname, status: answer.status, events, ...(answer.bucketKey === undefined ? {} : { bucketKey: answer.bucketKey }), at });
+      const bucketKey = answer.bucketKey === undefined ? {} : { bucketKey: answer.bucketKey };
+      store.addRequest({ method: req.method ?? '', path: url.pathname, status: answer.status, events, ...bucketKey, at, counted: answer.counted ?? false });
       const bucket = answer.bucketKey === undefined ? '' : ` bucket=${answer.bucketKey}`;
       const account = answer.accessKey === undefined ? '' : ` account=${maskKey(answer.accessKey)}`;
       options.log(`${req.method} ${url.pathname} ${answer.status} events=${events}${bucket}${account}`);

@@ -30,6 +30,18 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Events kept in memory; beyond it the oldest are forgotten (quota counts are kept). Default 1 000 000. */
   maxStoredEvents?: number;
+  /**
+   * Whether `POST /buckets` counts against the rate window like an `/events` request. When false,
+   * bucket creation neither takes a slot nor is refused with 429, and its answer carries no
+   * `X-RateLimit-*` headers. Default false.
+   */
+  countBuckets?: boolean;
+  /**
+   * Types events exactly as the Blueprint does: `epoch` must be a JSON number. When false, a
+   * numeric string such as `"1796297611.25"` (what Initial State's Node SDK sends, and the
+   * service accepts) is read as that number. Default false.
+   */
+  strict?: boolean;
 }
 
 /** One stored event as the emulator keeps it. */
@@ -55,6 +67,8 @@ export interface RequestRecord {
   events: number;
   bucketKey?: string;
   at: number;
+  /** True when the request took a slot of its access key's rate window. */
+  counted: boolean;
 }
 
 /** A fault the emulator injects into the next requests to `/api/*`. */

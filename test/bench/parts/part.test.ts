@@ -26,7 +26,7 @@ describe('bench part helpers', () => {
 });
 
 describe('bench window timeline', () => {
-  const request = (at: number, status = 204): RequestRecord => ({ method: 'POST', path: '/api/events', status, events: 10, at });
+  const request = (at: number, status = 204): RequestRecord => ({ method: 'POST', path: '/api/events', status, events: 10, at, counted: status !== 429 });
 
   it('opens a window with the first request after the last one ended, as the emulator does', () => {
     const requests = [request(1000), request(1500), request(1999, 429), request(2000), request(2100), request(4500)];

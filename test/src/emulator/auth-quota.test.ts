@@ -34,7 +34,7 @@ describe('emulator: access keys (401)', () => {
   });
 
   it('never shows a whole access key in any response, log line, inspection route or dashboard stream', async () => {
-    f = await startFixture({ accessKeys: [KEY], rateLimit: 2, monthlyQuota: 3 });
+    f = await startFixture({ accessKeys: [KEY], rateLimit: 2, monthlyQuota: 3, countBuckets: true });
     await f.postEvents({ key: 'k', value: 1 }, { 'X-IS-AccessKey': OTHER_KEY });
     await f.request(`/api/events?accessKey=${OTHER_KEY}&bucketKey=b&k=1`);
     await f.request(`/api/buckets?accessKey=${KEY}&bucketKey=b&bucketName=n`, { method: 'POST' });

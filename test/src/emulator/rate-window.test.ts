@@ -45,7 +45,8 @@ describe('emulator: rate limit over HTTP', () => {
     ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'].map((h) => reply.headers.get(h) ?? '-');
   const resetSecond = String(Math.ceil((START_MS + 10_000) / 1000));
 
-  it('carries the three headers on every /events and /buckets answer, then 429 with Retry-After', async () => {
+  it('carries the three headers on every /events answer (and /buckets with countBuckets), then 429 with Retry-After', async () => {
+    f.emulator.configure({ countBuckets: true });
     assert.deepEqual(rate(await send()), ['3', '2', resetSecond, '-']);
     f.clock.now += 2_500;
     const bucket = await f.request('/api/buckets', { method: 'POST', headers: { 'X-IS-AccessKey': KEY }, body: '{"bucketKey":"x"}' });
@@ -94,5 +95,89 @@ describe('emulator: rate limit over HTTP', () => {
     f.emulator.configure({ accessKeys: [KEY] });
     for (let i = 0; i < 5; i++) assert.equal((await send(OTHER_KEY)).status, 401);
     assert.equal((await send()).headers.get('x-ratelimit-remaining'), '2');
+  });
+});
+
+describe('emulator: countBuckets', () => {
+  let f: Fixture;
+  afterEach(() => f.close());
+
+  const createBucket = (bucketKey: string): ReturnType<Fixture['request']> =>
+    f.request('/api/buckets', { method: 'POST', headers: { 'X-IS-AccessKey': KEY }, body: JSON.stringify({ bucketKey }) });
+  const sendEvent = (): ReturnType<Fixture['postEvents']> => f.postEvents({ key: 'k', value: 1 });
+  const rateHeaders = (reply: Awaited<ReturnType<Fixture['request']>>): string[] => {
+    const names: string[] = [];
+    reply.headers.forEach((_value, name) => {
+      if (name.startsWith('x-ratelimit') || name === 'retry-after') names.push(name);
+    });
+    return names;
+  };
+
+  it('by default a bucket creation takes no slot, is never refused with 429 and carries no rate headers', async () => {
+    f = await startFixture({ rateLimit: 2 });
+    const created = await createBucket('one');
+    assert.equal(created.status, 201);
+    assert.deepEqual(rateHeaders(created), []);
+    assert.equal((await sendEvent()).headers.get('x-ratelimit-remaining'), '1', 'the bucket took no slot');
+    assert.equal((await sendEvent()).status, 204);
+    assert.equal((await sendEvent()).status, 429, 'the window is full');
+    const existed = await createBucket('one');
+    assert.equal(existed.status, 204, 'not refused while the window is full');
+    assert.deepEqual(rateHeaders(existed), []);
+    const invalid = await createBucket('a:b');
+    assert.equal(invalid.status, 400);
+    assert.deepEqual(rateHeaders(invalid), []);
+    assert.deepEqual(
+      f.emulator.requests().map((r) => [r.path, r.status, r.counted]),
+      [
+        ['/api/buckets', 201, false],
+        ['/api/events', 204, true],
+        ['/api/events', 204, true],
+        ['/api/events', 429, false],
+        ['/api/buckets', 204, false],
+        ['/api/buckets', 400, false],
+      ],
+    );
+  });
+
+  it('with countBuckets a bucket creation counts like an event request, headers and 429 included', async () => {
+    f = await startFixture({ rateLimit: 2, countBuckets: true });
+    const created = await createBucket('one');
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.get('x-ratelimit-limit'), '2');
+    assert.equal(created.headers.get('x-ratelimit-remaining'), '1');
+    assert.equal((await sendEvent()).headers.get('x-ratelimit-remaining'), '0');
+    const refused = await createBucket('two');
+    assert.equal(refused.status, 429);
+    assert.ok(refused.headers.get('retry-after'));
+    assert.deepEqual(f.emulator.buckets().map((b) => b.bucketKey), ['one', 'b'], 'a refused creation creates nothing');
+    assert.deepEqual(
+      f.emulator.requests().map((r) => [r.path, r.status, r.counted]),
+      [
+        ['/api/buckets', 201, true],
+        ['/api/events', 204, true],
+        ['/api/buckets', 429, false],
+      ],
+    );
+  });
+
+  it('records versions, 401s and faulted requests as not counted', async () => {
+    f = await startFixture({ accessKeys: [KEY], countBuckets: true });
+    await f.request('/api/versions');
+    await f.postEvents({ key: 'k', value: 1 }, { 'X-IS-AccessKey': OTHER_KEY });
+    f.emulator.injectFault({ kind: 'status', status: 503, count: 1 });
+    await sendEvent();
+    assert.equal((await sendEvent()).headers.get('x-ratelimit-remaining'), '29', 'only the last request took a slot');
+    assert.deepEqual(f.emulator.requests().map((r) => [r.status, r.counted]), [[200, false], [401, false], [503, false], [204, true]]);
+  });
+
+  it('configure() switches it on a running emulator, and refuses a non-boolean', async () => {
+    f = await startFixture({ rateLimit: 5 });
+    assert.equal((await createBucket('a')).headers.get('x-ratelimit-limit'), null);
+    f.emulator.configure({ countBuckets: true });
+    assert.equal((await createBucket('b')).headers.get('x-ratelimit-remaining'), '4');
+    f.emulator.configure({ countBuckets: false });
+    assert.equal((await createBucket('c')).headers.get('x-ratelimit-limit'), null);
+    assert.throws(() => f.emulator.configure({ countBuckets: 'yes' as unknown as boolean }), /Expected `countBuckets` to be a boolean, got `"yes"` \(string\)/);
   });
 });
