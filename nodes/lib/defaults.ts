@@ -20,6 +20,15 @@ export const STREAM_DEFAULTS = Object.freeze({
   timestamp: 'message',
   outputs: 0,
   nullValues: 'skip',
+  // The filters (src/filter): off unless set.
+  onChange: false,
+  deadband: 0,
+  deadbandMode: 'absolute',
+  minInterval: 0,
+  aggregate: 'last',
+  heartbeat: 0,
+  latestOnly: false,
+  sendEvery: false,
 } as const);
 
 /**
