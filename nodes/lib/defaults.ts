@@ -67,6 +67,10 @@ export const ACCOUNT_DEFAULTS = Object.freeze({
   monthlyQuota: DEFAULT_ACCOUNT_OPTIONS.monthlyQuota,
   transport: DEFAULT_ACCOUNT_OPTIONS.transport,
   closeTimeout: DEFAULT_ACCOUNT_OPTIONS.closeTimeout,
+  /** Agreed in the brief: the rate limit is this process's alone unless shared through Redis. */
+  rateShare: 'local',
+  redisPrefix: '',
+  stayWithinQuota: false,
 });
 
 /**
