@@ -13,6 +13,8 @@ import { runMemory } from './parts/memory';
 import { runOverhead } from './parts/overhead';
 import type { Part } from './parts/part';
 import { runProcesses } from './parts/processes';
+import { runQuotaFit } from './parts/quota-fit';
+import { runRedis } from './parts/redis';
 import { renderNotes, renderTable } from './table';
 
 const RUNNERS: Record<PartName, Part> = {
@@ -21,6 +23,8 @@ const RUNNERS: Record<PartName, Part> = {
   memory: runMemory,
   latency: runLatency,
   processes: runProcesses,
+  'quota-fit': runQuotaFit,
+  redis: runRedis,
 };
 
 /** Progress goes to stderr so stdout holds only the table. */

@@ -6,11 +6,13 @@ import type { Node, NodeAPI, NodeMessageInFlow, NodeStatus } from 'node-red';
 import type { BucketResult } from '../src/engine/types';
 import { describeProblem, validateBucketKey, validateBucketName } from '../src/mapping';
 import type { AccountView } from './lib/account-node';
-import { evaluateOr } from './lib/evaluate';
+import { BUCKET_DEFAULTS, withDefaults } from './lib/defaults';
+import { evaluateOr, prepareOptional } from './lib/evaluate';
+import { NodeError, nodeError } from './lib/node-error';
 import { deliveryStatus, STOPPED } from './lib/status';
 import { joinAccount, type AccountUserDef } from './lib/user';
 
-/** The create-bucket node's settings. */
+/** The create-bucket node's settings; each missing one takes its editor default ({@link BUCKET_DEFAULTS}). */
 interface BucketNodeDef extends AccountUserDef {
   /** Bucket key. Default `bucketKey` (type `msg`), then the account's. */
   bucketKey: string;
@@ -30,9 +32,12 @@ const FAILED: Record<string, string> = {
 };
 
 export = function (RED: NodeAPI): void {
-  function InitialStateBucketNode(this: Node, config: BucketNodeDef): void {
-    RED.nodes.createNode(this, config);
+  function InitialStateBucketNode(this: Node, saved: BucketNodeDef): void {
+    RED.nodes.createNode(this, saved);
+    const config = withDefaults(BUCKET_DEFAULTS, saved);
     const node = this;
+    const bucketKeyProperty = prepareOptional(RED, node, config.bucketKey, config.bucketKeyType);
+    const bucketNameProperty = prepareOptional(RED, node, config.bucketName, config.bucketNameType);
     let last: NodeStatus = {};
     const link = joinAccount(RED, node, config, (view: AccountView) => {
       const account = deliveryStatus(view, { queued: 0, delivered: 0 });
@@ -41,10 +46,10 @@ export = function (RED: NodeAPI): void {
 
     async function create(msg: NodeMessageInFlow): Promise<BucketResult> {
       const { account, engine } = link.engine();
-      const bucketKey = await evaluateOr(RED, node, config.bucketKey, config.bucketKeyType, msg, account.bucketKey);
-      const bucketName = await evaluateOr(RED, node, config.bucketName, config.bucketNameType, msg, account.bucketName || undefined);
+      const bucketKey = await evaluateOr(bucketKeyProperty, msg, account.bucketKey);
+      const bucketName = await evaluateOr(bucketNameProperty, msg, account.bucketName || undefined);
       const problems = [validateBucketKey(bucketKey), validateBucketName(bucketName)].filter((p) => p !== undefined);
-      if (problems.length) throw new Error(problems.map(describeProblem).join('; '));
+      if (problems.length) throw new NodeError(`no bucket created: ${problems.map(describeProblem).join('; ')}`);
       return engine.createBucket(bucketKey as string, bucketName as string | undefined);
     }
 
@@ -60,7 +65,7 @@ export = function (RED: NodeAPI): void {
         (err: Error & { code?: string }) => {
           last = { fill: 'red', shape: 'ring', text: FAILED[err.code ?? ''] ?? 'invalid' };
           link.refresh();
-          done(err);
+          done(nodeError(err));
         },
       );
     });

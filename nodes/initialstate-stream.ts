@@ -5,9 +5,11 @@
 import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
 import { describeFailed, type AccountEngine } from '../src/engine';
 import type { DeliveryResult } from '../src/engine/types';
-import { describeProblem, describeProblems, describeWarnings, mapPayload, validateBucketKey } from '../src/mapping';
-import type { Problem } from '../src/mapping/types';
-import { evaluate, evaluateOrElse, isBlank } from './lib/evaluate';
+import { describeProblem, describeProblems, describeWarnings, mapPayload, mapSingleValue, validateBucketKey } from '../src/mapping';
+import type { MapOptions, MapResult } from '../src/mapping/types';
+import { FALLBACK_KEY, STREAM_DEFAULTS, withDefaults } from './lib/defaults';
+import { isBlank, prepareOptional, prepareProperty } from './lib/evaluate';
+import { NodeError, nodeError } from './lib/node-error';
 import { deliveryStatus } from './lib/status';
 import type { StreamOutcome } from './lib/stream-outcome';
 import { joinAccount, type AccountUserDef } from './lib/user';
@@ -16,9 +18,9 @@ import { joinAccount, type AccountUserDef } from './lib/user';
 type Send = (msg: NodeMessageInFlow) => void;
 type Done = (err?: Error) => void;
 
-/** The stream node's settings. */
+/** The stream node's settings; each missing one takes its editor default ({@link STREAM_DEFAULTS}). */
 interface StreamNodeDef extends AccountUserDef {
-  /** Stream key for a plain value payload. Default `topic` (type `msg`). */
+  /** Stream key for a plain value payload. Default `topic` (type `msg`); blank: the node's name, else `value`. */
   key: string;
   /** TypedInput type of {@link key}: str, msg, flow, global, env, jsonata. Default `msg`. */
   keyType: string;
@@ -34,103 +36,165 @@ interface StreamNodeDef extends AccountUserDef {
   timestamp: 'message' | 'server';
   /** 0, or 1 to send the message on after delivery. Default 0. */
   outputs: number | string;
+  /** `skip`: leave `null`/`undefined` values out, counted in `msg.initialstate.skipped`; `error`: report them. Default `skip`. */
+  nullValues: 'skip' | 'error';
 }
-
-/**
- * The editor's defaults (`initialstate-stream.html`), for settings a flow leaves out: flows
- * written by hand or by an older version run as the editor would have saved them.
- */
-const STREAM_DEFAULTS = Object.freeze({
-  key: 'topic',
-  keyType: 'msg',
-  bucketKey: '',
-  bucketKeyType: 'str',
-  keyPrefix: '',
-  separator: '_',
-  timestamp: 'message',
-  outputs: 0,
-} as const);
 
 export = function (RED: NodeAPI): void {
   function InitialStateStreamNode(this: Node, saved: StreamNodeDef): void {
     RED.nodes.createNode(this, saved);
-    const config: StreamNodeDef = { ...STREAM_DEFAULTS, ...saved };
+    const config = withDefaults(STREAM_DEFAULTS, saved);
     const node = this;
     const counts = { queued: 0, delivered: 0 };
     const link = joinAccount(RED, node, config, (view) => deliveryStatus(view, counts));
     const outputs = Number(config.outputs) > 0;
-    const separator = config.separator || undefined;
-    const timestamp = config.timestamp || undefined;
+    // Everything a message does not change is worked out here, once.
+    const keyProperty = prepareProperty(RED, node, config.key, config.keyType);
+    const bucketProperty = prepareOptional(RED, node, config.bucketKey, config.bucketKeyType);
+    const sync = keyProperty.sync && (!bucketProperty || bucketProperty.sync);
+    const defaultKey = config.name || FALLBACK_KEY;
+    let warnedDefaultKey = false;
+    // Messages mostly go to one bucket: its key is checked once, not per message.
+    let validBucketKey: string | undefined;
+    // mapPayload keeps no reference to its options: one object serves every message.
+    const options: MapOptions = {
+      key: undefined,
+      keyPrefix: config.keyPrefix,
+      separator: config.separator || undefined,
+      timestamp: config.timestamp || undefined,
+      arrivalMs: 0,
+      msgTimestamp: undefined,
+      defaultKey,
+      nullValues: config.nullValues,
+    };
+
+    /** The outcome a message carries on in `msg.initialstate`. */
+    function outcome(bucketKey: string, mapped: MapResult, result: DeliveryResult | undefined): StreamOutcome {
+      return {
+        bucketKey,
+        events: result?.delivered ?? 0,
+        skipped: mapped.skipped,
+        status: result?.status ?? 0,
+        attempts: result?.attempts ?? 0,
+        latencyMs: result?.latencyMs ?? 0,
+      };
+    }
 
     /** Sends the message on (when the output is on) and finishes it with the events' outcome. */
-    function finish(msg: NodeMessageInFlow, result: DeliveryResult, problems: Problem[], send: Send, done: Done): void {
-      if (outputs && result.delivered > 0) {
-        const outcome: StreamOutcome = {
-          bucketKey: result.bucketKey,
-          events: result.delivered,
-          status: result.status,
-          attempts: result.attempts,
-          latencyMs: result.latencyMs,
-        };
-        msg.initialstate = outcome;
+    function finish(msg: NodeMessageInFlow, bucketKey: string, mapped: MapResult, result: DeliveryResult | undefined, send: Send, done: Done): void {
+      if (outputs && (result ? result.delivered > 0 : mapped.skipped > 0)) {
+        msg.initialstate = outcome(bucketKey, mapped, result);
         send(msg);
       }
-      if (!problems.length && !result.failed.length) return done();
-      const errors = [problems.length ? describeProblems(problems) : '', result.failed.length ? describeFailed(result.failed) : ''].filter(Boolean);
-      done(new Error(errors.join('; ')));
+      const failed = result?.failed.length ?? 0;
+      if (!mapped.problems.length && !failed) return done();
+      const errors = [mapped.problems.length ? describeProblems(mapped.problems) : '', failed ? describeFailed(result!.failed) : ''].filter(Boolean);
+      done(new NodeError(errors.join('; ')));
     }
 
     /** Maps and validates the payload, then queues its valid events; `done` runs once they settle. */
     function submit(msg: NodeMessageInFlow, engine: AccountEngine, bucketKey: unknown, key: unknown, arrivalMs: number, send: Send, done: Done): void {
-      const bucketProblem = validateBucketKey(bucketKey);
-      if (bucketProblem) return done(new Error(`no events sent: ${describeProblem(bucketProblem)}`));
-      const mapped = mapPayload(msg.payload, {
-        key,
-        keyPrefix: config.keyPrefix,
-        separator,
-        timestamp,
-        arrivalMs,
-        msgTimestamp: msg.timestamp,
-      });
+      if (bucketKey !== validBucketKey) {
+        const bucketProblem = validateBucketKey(bucketKey);
+        if (bucketProblem) return done(new NodeError(`no events sent: ${describeProblem(bucketProblem)}`));
+        validBucketKey = bucketKey as string;
+      }
+      options.key = key;
+      options.arrivalMs = arrivalMs;
+      options.msgTimestamp = msg.timestamp;
+      // The usual message, one plain value and no output, builds no mapping result.
+      const single = outputs ? undefined : mapSingleValue(msg.payload, options);
+      if (single) {
+        if (single.key !== key) warnDefaultKey();
+        counts.queued += 1;
+        link.refresh();
+        return engine.submit(bucketKey as string, [single], settlePlain(1, done));
+      }
+      const mapped = mapPayload(msg.payload, options);
+      if (mapped.usedDefaultKey) warnDefaultKey();
       if (mapped.warnings.length) node.warn(describeWarnings(mapped.warnings));
-      if (!mapped.events.length) return done(new Error(describeProblems(mapped.problems) || 'payload: must give at least one event'));
       const n = mapped.events.length;
+      if (n === 0) {
+        if (mapped.problems.length) return done(new NodeError(describeProblems(mapped.problems)));
+        return finish(msg, bucketKey as string, mapped, undefined, send, done);
+      }
       counts.queued += n;
       link.refresh();
-      engine.submit(bucketKey as string, mapped.events, (result) => {
+      // The callback waits in the queue with its events: the usual message keeps only `done`.
+      const plain = !outputs && !mapped.problems.length && !mapped.skipped;
+      engine.submit(bucketKey as string, mapped.events, plain ? settlePlain(n, done) : settleFull(msg, mapped, send, done));
+    }
+
+    /** Says once per node that values without a key go under {@link defaultKey}. */
+    function warnDefaultKey(): void {
+      if (warnedDefaultKey) return;
+      warnedDefaultKey = true;
+      node.warn(`no msg.topic and no Key: values without a key are sent as "${defaultKey}"; set msg.topic or the node's Key to name them`);
+    }
+
+    /** What settles a message with no output, no problem and nothing skipped: it needs only `done`. */
+    function settlePlain(n: number, done: Done): (result: DeliveryResult) => void {
+      return (result) => {
+        counts.queued -= n;
+        counts.delivered += result.delivered;
+        link.refresh();
+        if (!result.failed.length) return done();
+        try {
+          done(new NodeError(describeFailed(result.failed)));
+        } catch (err) {
+          // Runs inside the engine's answer handling: never let a flow's fault escape into it.
+          node.error(err);
+        }
+      };
+    }
+
+    /** What settles any other message: its output, its problems and its skipped values. */
+    function settleFull(msg: NodeMessageInFlow, mapped: MapResult, send: Send, done: Done): (result: DeliveryResult) => void {
+      const n = mapped.events.length;
+      return (result) => {
         counts.queued -= n;
         counts.delivered += result.delivered;
         link.refresh();
         try {
-          finish(msg, result, mapped.problems, send, done);
+          finish(msg, result.bucketKey, mapped, result, send, done);
         } catch (err) {
-          // Runs inside the engine's answer handling: never let a flow's fault escape into it.
           node.error(err, msg);
         }
-      });
+      };
+    }
+
+    /** The bucket: `msg.bucketKey`, else the node's, else the account's. */
+    function bucketFor(msg: NodeMessageInFlow, fromNode: unknown, accountBucket: string): unknown {
+      if (!isBlank(msg.bucketKey)) return msg.bucketKey;
+      return isBlank(fromNode) ? accountBucket : fromNode;
+    }
+
+    /** For a key or bucket from JSONata or a context store: both are fetched by callback. */
+    function submitLater(msg: NodeMessageInFlow, engine: AccountEngine, accountBucket: string, arrivalMs: number, send: Send, done: Done): void {
+      const fail = (err: unknown): void => done(nodeError(err));
+      const withBucket = (fromNode: unknown): void =>
+        keyProperty.fetch(msg, (keyErr, key) => {
+          if (keyErr) return fail(keyErr);
+          try {
+            submit(msg, engine, bucketFor(msg, fromNode, accountBucket), key, arrivalMs, send, done);
+          } catch (err) {
+            fail(err);
+          }
+        });
+      if (!bucketProperty || !isBlank(msg.bucketKey)) return withBucket(undefined);
+      bucketProperty.fetch(msg, (err, fromNode) => (err ? fail(err) : withBucket(fromNode)));
     }
 
     node.on('input', (msg, send, done) => {
       const arrivalMs = Date.now();
-      const fail = (err: unknown): void => done(err instanceof Error ? err : new Error(String(err)));
       try {
         const { account, engine } = link.engine();
-        // Callbacks, not promises: for msg and str properties this all runs synchronously.
-        const withBucket = (err: Error | null, bucketKey?: unknown): void => {
-          if (err) return fail(err);
-          evaluate(RED, node, config.key, config.keyType, msg, (keyErr, key) => {
-            if (keyErr) return fail(keyErr);
-            try {
-              submit(msg, engine, bucketKey, key, arrivalMs, send, done);
-            } catch (submitErr) {
-              fail(submitErr);
-            }
-          });
-        };
-        if (isBlank(msg.bucketKey)) evaluateOrElse(RED, node, config.bucketKey, config.bucketKeyType, msg, account.bucketKey, withBucket);
-        else withBucket(null, msg.bucketKey);
+        if (!sync) return submitLater(msg, engine, account.bucketKey, arrivalMs, send, done);
+        // msg, str and env properties: no callback, no closure, nothing prepared per message.
+        const fromNode = bucketProperty && isBlank(msg.bucketKey) ? bucketProperty.get(msg) : undefined;
+        submit(msg, engine, bucketFor(msg, fromNode, account.bucketKey), keyProperty.get(msg), arrivalMs, send, done);
       } catch (err) {
-        fail(err);
+        done(nodeError(err));
       }
     });
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Refreshes docs/screenshots/: builds, then runs the browser tests with SCREENSHOTS=1 (the editor
 // with the demo flow, the live dashboard, an invalid node, the emulator's dashboard page).
-// Needs Debian's chromium (`apt-get install -y chromium`). Usage: node scripts/screenshots.js
+// Uses a system Chromium, else the one in the @sparticuz/chromium devDependency (BROWSER=bundled
+// forces it). Usage: node scripts/screenshots.js
 'use strict';
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');

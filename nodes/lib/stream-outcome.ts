@@ -4,10 +4,12 @@ export interface StreamOutcome {
   bucketKey: string;
   /** Events the API accepted. */
   events: number;
-  /** HTTP status of the last response (204 on success). */
+  /** `null` and `undefined` values of the payload left out (the stream node's `nullValues: 'skip'`). */
+  skipped: number;
+  /** HTTP status of the last response (204 on success); 0 when no event was sent. */
   status: number;
-  /** HTTP attempts the events needed. */
+  /** HTTP attempts the events needed; 0 when no event was sent. */
   attempts: number;
-  /** Milliseconds from submit to the last acknowledgement. */
+  /** Milliseconds from submit to the last acknowledgement; 0 when no event was sent. */
   latencyMs: number;
 }

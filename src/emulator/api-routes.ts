@@ -6,7 +6,8 @@ import { rateLimitHeaders, type RateWindows } from './rate-window';
 import { stampEvent } from './stamp';
 import type { Store } from './store';
 import type { ResolvedOptions } from './validate-options';
-import { bucketKeyErrors, bucketNameErrors, eventsFromQuery, validateEvents, type RequestError } from './validate-request';
+import { badRequestBody } from './bad-request';
+import { bucketKeyErrors, bucketNameErrors, eventsFromQuery, hasQueryEvents, validateEvents, type RequestError } from './validate-request';
 
 /** What `GET /api/versions` answers, as the Blueprint lists it. */
 export const API_VERSIONS: readonly string[] = ['0.0.1', '0.0.2', '0.0.3', '0.0.4'];
@@ -38,10 +39,7 @@ type Extra = Partial<Pick<Answer, 'events' | 'bucketKey' | 'accessKey' | 'counte
 
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}, extra: Extra = {}): Answer => ({ status, body, headers, ...extra });
 
-function badRequest(errors: RequestError[], headers: Record<string, string>, extra: Extra): Answer {
-  const details = errors.map((e) => `${e.index === undefined ? '' : `event ${e.index} `}${e.field}: ${e.rule}, got ${e.value}`);
-  return answer(400, { message: `Invalid request: ${details.join('; ')}`, errors }, headers, extra);
-}
+const badRequest = (errors: RequestError[], headers: Record<string, string>, extra: Extra): Answer => answer(400, badRequestBody(errors), headers, extra);
 
 const tooLarge = (headers: Record<string, string>, extra: Extra): Answer => answer(413, { message: `Request body over ${LIMITS.bodyBytes} bytes` }, headers, extra);
 
@@ -52,7 +50,7 @@ async function readJson(req: IncomingMessage): Promise<{ tooLarge: true } | { to
   try {
     return { tooLarge: false, value: JSON.parse(body.text || 'null'), text: body.text };
   } catch (err) {
-    return { tooLarge: false, error: { field: 'body', rule: 'well-formed JSON', value: (err as Error).message } };
+    return { tooLarge: false, error: { type: 'INVALID_JSON', field: 'body', rule: 'well-formed JSON', value: (err as Error).message } };
   }
 }
 
@@ -102,7 +100,7 @@ async function answerBucket(ctx: ApiContext, req: IncomingMessage, url: URL, at:
     if (body.tooLarge) return tooLarge(headers, { accessKey });
     if ('error' in body) return badRequest([body.error], headers, { accessKey });
     if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
-      return badRequest([{ field: 'body', rule: 'an object `{bucketKey, bucketName?}`', value: body.text.slice(0, 60) }], headers, { accessKey });
+      return badRequest([{ type: 'INVALID_BODY', field: 'body', rule: 'an object `{bucketKey, bucketName?}`', value: body.text.slice(0, 60) }], headers, { accessKey });
     }
     fields = body.value as Record<string, unknown>;
   }
@@ -116,7 +114,36 @@ async function answerBucket(ctx: ApiContext, req: IncomingMessage, url: URL, at:
   return answer(201, { bucketKey, ...(bucket.bucketName === undefined ? {} : { bucketName: bucket.bucketName }) }, headers, extra);
 }
 
-/** `POST /api/events` (JSON) or `GET /api/events` (URL parameters): 204 stored. */
+/** Where a request's events came from: parsed JSON, or URL parameters (`sent` then is the event list). */
+type Sent = { sent: unknown; source: 'body' | 'URL parameters' };
+
+/**
+ * The events a request carries: a GET's URL parameters; a POST's JSON body, or its URL
+ * parameters when it has no body (the docs' `curl --request POST '…/events?…&temperature=25.4'`).
+ * `undefined` for a GET without event parameters; an answer for a body that cannot be read.
+ */
+async function readEvents(req: IncomingMessage, url: URL, headers: Record<string, string>, extra: Extra): Promise<Sent | Answer | undefined> {
+  const inUrl = hasQueryEvents(url.searchParams);
+  const fromUrl: Sent = { sent: eventsFromQuery(url.searchParams), source: 'URL parameters' };
+  if (req.method === 'GET') return inUrl ? fromUrl : undefined;
+  const body = await readJson(req);
+  if (body.tooLarge) return tooLarge(headers, extra);
+  const empty = !('error' in body) && body.text.trim() === '';
+  if (empty && inUrl) return fromUrl;
+  if (empty) return badRequest([{ type: 'NO_EVENTS', field: 'body', rule: 'events as a JSON body or as URL parameters (a POST without either sends nothing)', value: 'an empty body' }], headers, extra);
+  if ('error' in body) return badRequest([body.error], headers, extra);
+  if (inUrl) {
+    const rule = 'events either as a JSON body or as URL parameters, not both';
+    return badRequest([{ type: 'INVALID_BODY', field: 'URL parameters', rule, value: 'a JSON body too' }], headers, extra);
+  }
+  return { sent: body.value, source: 'body' };
+}
+
+/**
+ * `POST /api/events` (JSON body, or URL parameters without a body) or `GET /api/events` (URL
+ * parameters): 204 stored. A GET without event parameters, which the Blueprint allows, stores
+ * nothing and answers 204 (its bucket key is still checked; no bucket is created).
+ */
 async function answerEvents(ctx: ApiContext, req: IncomingMessage, url: URL, at: number, accessKey: string, headers: Record<string, string>): Promise<Answer> {
   const bucketKey = firstHeader(req, 'x-is-bucketkey') ?? url.searchParams.get('bucketKey') ?? undefined;
   const extra = { accessKey, ...(bucketKey === undefined ? {} : { bucketKey }) };
@@ -125,16 +152,13 @@ async function answerEvents(ctx: ApiContext, req: IncomingMessage, url: URL, at:
     return answer(402, { message: `Event limit exceeded for current cycle: ${quota} events per access key` }, headers, extra);
   }
 
-  let sent: unknown;
-  if (req.method === 'GET') sent = eventsFromQuery(url.searchParams);
-  else {
-    const body = await readJson(req);
-    if (body.tooLarge) return tooLarge(headers, extra);
-    if ('error' in body) return badRequest([body.error], headers, extra);
-    sent = body.value;
-  }
-  const events = validateEvents(sent, ctx.options.maxEventsPerRequest);
-  const errors = [...bucketKeyErrors(bucketKey), ...(events.ok ? [] : events.errors)];
+  const read = await readEvents(req, url, headers, extra);
+  if (read !== undefined && 'status' in read) return read;
+  const bucketErrors = bucketKeyErrors(bucketKey);
+  if (read === undefined) return bucketErrors.length > 0 ? badRequest(bucketErrors, headers, extra) : answer(204, undefined, headers, extra);
+  const { sent, source } = read;
+  const events = validateEvents(sent, { maxEvents: ctx.options.maxEventsPerRequest, strict: ctx.options.strict }, source);
+  const errors = [...bucketErrors, ...(events.ok ? [] : events.errors)];
   if (!events.ok || errors.length > 0) return badRequest(errors, headers, { ...extra, events: Array.isArray(sent) ? sent.length : 1 });
 
   const key = bucketKey as string;

@@ -23,8 +23,16 @@ Options:
   --max-events <n>    events per request before 400; 0 = no limit (default 10)
   --count-buckets     bucket creation counts against the rate limit like events, and its answer
                       carries X-RateLimit-* headers (default: not counted, no headers)
+  --strict            type events exactly as the Blueprint does: an \`epoch\` sent as a numeric
+                      string ("1796297611.25", as Initial State's Node SDK sends it) is a 400
+                      (default: read as that number, as the service does)
   --quiet             do not log requests
   -h, --help          show this help
+
+Events sent as URL parameters (GET /api/events?accessKey=…&bucketKey=…&temperature=21, or the
+same as a POST without a body) carry only text, so their values are typed by guess, as the
+service does: a whole decimal number ("21", "-3.5", "1e3") becomes a number, exactly "true" or
+"false" a boolean, anything else stays text ("021x", "40.7,-74.0"). Send JSON to choose the type.
 `;
 
 function integerFlag(name: string, text: string | undefined): number | undefined {
@@ -46,6 +54,7 @@ export function parseCli(argv: string[]): EmulatorOptions | undefined {
       'access-key': { type: 'string', multiple: true },
       'max-events': { type: 'string' },
       'count-buckets': { type: 'boolean' },
+      strict: { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -61,6 +70,7 @@ export function parseCli(argv: string[]): EmulatorOptions | undefined {
     accessKeys: values['access-key'],
     maxEventsPerRequest: integerFlag('max-events', values['max-events']),
     countBuckets: values['count-buckets'],
+    strict: values.strict,
     log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));

@@ -36,6 +36,12 @@ export interface EmulatorOptions {
    * `X-RateLimit-*` headers. Default false.
    */
   countBuckets?: boolean;
+  /**
+   * Types events exactly as the Blueprint does: `epoch` must be a JSON number. When false, a
+   * numeric string such as `"1796297611.25"` (what Initial State's Node SDK sends, and the
+   * service accepts) is read as that number. Default false.
+   */
+  strict?: boolean;
 }
 
 /** One stored event as the emulator keeps it. */

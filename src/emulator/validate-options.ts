@@ -17,6 +17,7 @@ export interface ResolvedOptions {
   now: () => number;
   maxStoredEvents: number;
   countBuckets: boolean;
+  strict: boolean;
 }
 
 /** The defaults of {@link EmulatorOptions}. */
@@ -31,6 +32,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<ResolvedOptions, 'accessKeys'>> = Ob
   now: Date.now,
   maxStoredEvents: 1_000_000,
   countBuckets: false,
+  strict: false,
 });
 
 function fail(name: string, rule: string, value: unknown): never {
@@ -39,6 +41,11 @@ function fail(name: string, rule: string, value: unknown): never {
 
 function integer(name: string, value: unknown, min: number, max: number, rule: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(name, rule, value);
+  return value;
+}
+
+function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') fail(name, 'a boolean', value);
   return value;
 }
 
@@ -79,10 +86,8 @@ export function validateRuntimeOptions(options: Omit<EmulatorOptions, 'port' | '
   if (options.maxStoredEvents !== undefined) {
     out.maxStoredEvents = integer('maxStoredEvents', options.maxStoredEvents, 1, Number.MAX_SAFE_INTEGER, 'an integer from 1 and up');
   }
-  if (options.countBuckets !== undefined) {
-    if (typeof options.countBuckets !== 'boolean') fail('countBuckets', 'a boolean', options.countBuckets);
-    out.countBuckets = options.countBuckets;
-  }
+  if (options.countBuckets !== undefined) out.countBuckets = boolean('countBuckets', options.countBuckets);
+  if (options.strict !== undefined) out.strict = boolean('strict', options.strict);
   return out;
 }
 

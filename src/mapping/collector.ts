@@ -21,8 +21,13 @@ export class Collector {
   readonly events: IsEvent[] = [];
   readonly problems: Problem[] = [];
   readonly warnings: Problem[] = [];
+  /** `null` and `undefined` values left out. */
+  skipped = 0;
+  /** Set by the caller when it named a single value by `defaultKey`. */
+  usedDefaultKey = false;
   private leaves = 0;
   private readonly server: boolean;
+  private readonly skipNulls: boolean;
   /** Epoch for events without their own time; undefined in server mode or when msg.timestamp is bad. */
   private readonly messageEpoch: number | undefined;
   private readonly messageTimeBad: boolean;
@@ -33,6 +38,7 @@ export class Collector {
 
   constructor(private readonly options: MapOptions) {
     this.server = options.timestamp === 'server';
+    this.skipNulls = options.nullValues !== 'error';
     const t = options.msgTimestamp;
     const stamp = this.server ? undefined : t == null ? options.arrivalMs / 1000 : toEpochSeconds(t);
     this.messageEpoch = stamp;
@@ -42,7 +48,9 @@ export class Collector {
 
   /** Adds the leaf `raw` under `key`: an event, or the first rule it breaks (key, value, time). */
   add(key: string, raw: unknown, own?: OwnTime): boolean {
+    // Skipped leaves count towards the cap too: a sparse array of a billion holes is walked no further.
     if (!this.room(key, raw)) return false;
+    if (this.skips(raw)) return true;
     const badKey = keyRule(key) ?? (this.seen?.has(key) ? RULES.keyUnique : undefined);
     if (badKey !== undefined) return this.record(key, 'key', badKey, key);
     const value = eventValue(raw);
@@ -62,6 +70,13 @@ export class Collector {
     return true;
   }
 
+  /** True (and counted) when `raw` is a `null` or `undefined` value to leave out. */
+  skips(raw: unknown): boolean {
+    if ((raw !== null && raw !== undefined) || !this.skipNulls) return false;
+    this.skipped++;
+    return true;
+  }
+
   /** From now on, refuse a key already used in this message (keys built from paths). */
   refuseRepeatedKeys(): void {
     this.seen ??= new Set();
@@ -72,12 +87,16 @@ export class Collector {
     return this.room(key, raw) && this.record(key, field, rule, raw);
   }
 
-  /** The result; a message that gave nothing at all is itself a problem, never silent. */
+  /**
+   * The result; a message that gave nothing at all is itself a problem, never silent (one whose
+   * values were all skipped says how many in `skipped`).
+   */
   result(payload: unknown): MapResult {
-    if (this.events.length === 0 && this.problems.length === 0) {
+    if (this.events.length === 0 && this.problems.length === 0 && this.skipped === 0) {
       this.problems.push(problem('', 'payload', RULES.empty, payload));
     }
-    return { events: this.events, problems: this.problems, warnings: this.warnings };
+    const { events, problems, warnings, skipped, usedDefaultKey } = this;
+    return { events, problems, warnings, skipped, usedDefaultKey };
   }
 
   private record(key: string, field: Problem['field'], rule: string, raw: unknown): true {

@@ -8,7 +8,7 @@ import type { MapOptions } from './types';
  */
 export function checkMapOptions(options: MapOptions): void {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
-  const { arrivalMs, timestamp, keyPrefix, separator } = options;
+  const { arrivalMs, timestamp, keyPrefix, separator, defaultKey, nullValues } = options;
   if (typeof arrivalMs !== 'number' || !Number.isFinite(arrivalMs)) {
     fail('arrivalMs', 'a finite number (ms since 1970)', arrivalMs);
   }
@@ -17,6 +17,8 @@ export function checkMapOptions(options: MapOptions): void {
   }
   if (keyPrefix !== undefined && typeof keyPrefix !== 'string') fail('keyPrefix', 'a string', keyPrefix);
   if (separator !== undefined && typeof separator !== 'string') fail('separator', 'a string', separator);
+  if (defaultKey !== undefined && typeof defaultKey !== 'string') fail('defaultKey', 'a string', defaultKey);
+  if (nullValues !== undefined && nullValues !== 'skip' && nullValues !== 'error') fail('nullValues', "'skip' or 'error'", nullValues);
 }
 
 function fail(name: string, rule: string, value: unknown): never {

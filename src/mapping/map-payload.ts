@@ -20,7 +20,10 @@ const NONE: Problem[] = Object.freeze([]) as unknown as Problem[];
  * the valid events are still returned. Never throws for any payload.
  *
  * - A string, number, boolean, Date or `{lat, lon}` payload is one event named by
- *   `options.key` (a finite number key becomes a string, e.g. topic `5` → `"5"`).
+ *   `options.key` (a finite number key becomes a string, e.g. topic `5` → `"5"`), or by
+ *   `options.defaultKey` when the key is blank.
+ * - `null` and `undefined` values are skipped and counted (`nullValues: 'skip'`, the default),
+ *   or are problems (`nullValues: 'error'`).
  * - `{key, value, epoch?|iso8601?|timestamp?}`, or an array starting with one, gives exactly
  *   those events; they may repeat a key (a time series) and keep their own times even with
  *   `timestamp: 'server'`.
@@ -39,7 +42,7 @@ const NONE: Problem[] = Object.freeze([]) as unknown as Problem[];
 export function mapPayload(payload: unknown, options: MapOptions): MapResult {
   checkMapOptions(options);
   const fast = fastEvent(payload, options);
-  if (fast) return { events: [fast], problems: NONE, warnings: NONE };
+  if (fast) return { events: [fast], problems: NONE, warnings: NONE, skipped: 0, usedDefaultKey: fast.key !== options.key };
   const sink = new Collector(options);
   try {
     addPayload(payload, options, sink);
@@ -65,9 +68,19 @@ function addPayload(payload: unknown, options: MapOptions, sink: Collector): voi
   }
 }
 
+/**
+ * The one event of the common case, a valid string, number or boolean under a valid key (or,
+ * the key being blank, the default key) with no `msgTimestamp`: what {@link mapPayload} would
+ * give, without building a result. `undefined` for anything else: then call `mapPayload`.
+ * Options are not checked: pass options that `mapPayload` accepts.
+ */
+export function mapSingleValue(payload: unknown, options: MapOptions): IsEvent | undefined {
+  return fastEvent(payload, options);
+}
+
 /** The event for the common case (a valid primitive under a valid key, no msg.timestamp), else undefined. */
 function fastEvent(payload: unknown, options: MapOptions): IsEvent | undefined {
-  const { key } = options;
+  const key = isBlank(options.key) ? options.defaultKey : options.key;
   if (typeof payload === 'object' || typeof key !== 'string' || keyRule(key) !== undefined || options.msgTimestamp != null) {
     return undefined;
   }
@@ -76,11 +89,19 @@ function fastEvent(payload: unknown, options: MapOptions): IsEvent | undefined {
   return options.timestamp === 'server' ? { key, value } : { key, value, epoch: options.arrivalMs / 1000 };
 }
 
-/** A single-value payload, named by `options.key`. */
+/** A single-value payload, named by `options.key`, else (when that is blank) by `options.defaultKey`. */
 function addNamed(payload: unknown, options: MapOptions, sink: Collector): void {
-  const key = keyText(options.key);
-  if (key === undefined) sink.problem('', 'key', RULES.keyType, options.key);
-  else sink.add(key, payload);
+  if (sink.skips(payload)) return;
+  const blank = isBlank(options.key) && options.defaultKey !== undefined;
+  const key = blank ? options.defaultKey : keyText(options.key);
+  if (key === undefined || key === '') return void sink.problem('', 'key', RULES.namedKey, options.key);
+  sink.usedDefaultKey = blank;
+  sink.add(key, payload);
+}
+
+/** A key left unset: `undefined`, `null` or `''` (an inject node's topic is `''` by default). */
+function isBlank(key: unknown): boolean {
+  return key === undefined || key === null || key === '';
 }
 
 /** The non-empty parts joined with the separator, `undefined` when there are none. */

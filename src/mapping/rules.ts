@@ -13,6 +13,7 @@ export const MAX_EVENTS_PER_MESSAGE = 10_000;
 /** The rule texts, shared so problems and tests agree on the wording. */
 export const RULES = Object.freeze({
   keyType: 'a string or a finite number',
+  namedKey: "set, by msg.topic or the node's Key, to a string or a finite number",
   keyEmpty: 'at least 1 character',
   keyLength: `at most ${LIMITS.keyLength} characters`,
   keyUnique: 'unique in the message (another value already has this key)',

@@ -21,6 +21,17 @@ export interface MapOptions {
   arrivalMs: number;
   /** `msg.timestamp`, when present: ms or s number, ISO string or Date. */
   msgTimestamp?: unknown;
+  /**
+   * Key for a single-value payload whose {@link key} is blank (`undefined`, `null` or `''`), such
+   * as an inject node's timestamp without a topic. Default none: a blank key is then a problem.
+   */
+  defaultKey?: string;
+  /**
+   * `'skip'`: a `null` or `undefined` value (a leaf of an object, an event's value or the whole
+   * payload) gives no event and is counted in {@link MapResult.skipped}; `'error'`: it is a
+   * problem, like any other value that cannot be sent. Default `'skip'`.
+   */
+  nullValues?: 'skip' | 'error';
 }
 
 /** One thing wrong with the input, named for the user: the key, the field, the rule, the value. */
@@ -47,4 +58,8 @@ export interface MapResult {
   problems: Problem[];
   /** Notes that do not stop an event (a timestamp 10+ years old that the service would replace). */
   warnings: Problem[];
+  /** `null` and `undefined` values left out (with `nullValues: 'skip'`). */
+  skipped: number;
+  /** True when a single value was named by {@link MapOptions.defaultKey}, the key being blank. */
+  usedDefaultKey: boolean;
 }

@@ -25,10 +25,10 @@ describe('initialstate-emulator CLI', () => {
   it('parses every flag into options', () => {
     const options = parseCli([
       '--port', '9000', '--host', '0.0.0.0', '--rate-limit', 'student', '--window-ms', '2000', '--quota', '100',
-      '--access-key', 'ist_a', '--access-key', 'ist_b', '--max-events', '0', '--count-buckets', '--quiet',
+      '--access-key', 'ist_a', '--access-key', 'ist_b', '--max-events', '0', '--count-buckets', '--strict', '--quiet',
     ]);
     assert.deepEqual(options, {
-      port: 9000, host: '0.0.0.0', rateLimit: 10, windowMs: 2000, monthlyQuota: 100, accessKeys: ['ist_a', 'ist_b'], maxEventsPerRequest: 0, countBuckets: true,
+      port: 9000, host: '0.0.0.0', rateLimit: 10, windowMs: 2000, monthlyQuota: 100, accessKeys: ['ist_a', 'ist_b'], maxEventsPerRequest: 0, countBuckets: true, strict: true,
     });
     assert.equal(parseCli([])?.countBuckets, undefined, 'buckets not counted unless asked (the option defaults to false)');
     assert.equal(parseCli(['--rate-limit', '45'])?.rateLimit, 45);
@@ -48,6 +48,8 @@ describe('initialstate-emulator CLI', () => {
     assert.equal(code, 0);
     assert.match(stdout, /Usage: initialstate-emulator/);
     assert.match(stdout, /--access-key/);
+    assert.match(stdout, /--strict/);
+    assert.match(stdout, /typed by guess/, 'says how URL-parameter values are typed');
   });
 
   it('prints the dashboard and API URLs, serves, and closes cleanly on SIGTERM and SIGINT', async () => {

@@ -70,7 +70,8 @@ describe('emulator server: routes', () => {
           [[field, rule]],
           JSON.stringify(body),
         );
-        assert.match(reply.json.message, new RegExp(field));
+        assert.match(reply.json.message.error.message, new RegExp(field));
+        assert.equal(reply.json.message.error.type, field === 'body' ? 'INVALID_BODY' : field === 'bucketKey' ? 'INVALID_BUCKET_KEY' : 'INVALID_BUCKET_NAME');
       }
       assert.equal((await create({ bucketKey: 'x'.repeat(250), bucketName: 'n'.repeat(250) })).status, 201, 'the limits themselves are allowed');
       assert.equal(f.emulator.buckets().length, 1);
@@ -148,10 +149,21 @@ describe('emulator server: routes', () => {
       assert.equal(f.emulator.requests()[0]?.events, 10);
     });
 
-    it('GET /api/events without event parameters is 400', async () => {
+    it('GET /api/events without event parameters answers 204 and stores nothing (the Blueprint marks them optional)', async () => {
       const reply = await f.request(`/api/events?accessKey=${KEY}&bucketKey=url`);
-      assert.equal(reply.status, 400);
-      assert.equal(reply.json.errors[0].rule, 'at least one event');
+      assert.equal(reply.status, 204);
+      assert.equal(reply.headers.get('x-ratelimit-remaining'), '999', 'it is still a request of the window');
+      assert.deepEqual(f.emulator.events(), []);
+      assert.deepEqual(f.emulator.buckets(), [], 'no event, no bucket');
+      const noBucket = await f.request(`/api/events?accessKey=${KEY}`);
+      assert.equal(noBucket.status, 400);
+      assert.deepEqual([noBucket.json.message.error.type, noBucket.json.errors[0].rule], ['INVALID_BUCKET_KEY', 'required']);
+    });
+
+    it('POST /api/events without a body takes its URL parameters as events (the docs\' curl command)', async () => {
+      const reply = await f.request(`/api/events?accessKey=${KEY}&bucketKey=url&temperature=25.4&door=open`, { method: 'POST' });
+      assert.equal(reply.status, 204);
+      assert.deepEqual(f.emulator.events({ bucketKey: 'url' }).map((e) => [e.key, e.value, e.serverStamped]), [['temperature', 25.4, true], ['door', 'open', true]]);
     });
 
     it('records each /api request with method, path, status, event count and bucket', async () => {

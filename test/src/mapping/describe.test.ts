@@ -13,11 +13,11 @@ describe('describeProblems', () => {
 
   it('leaves out the key part when there is no key, and says "event" for one', () => {
     const { problems } = mapPayload(1, { arrivalMs: 0 });
-    assert.equal(describeProblems(problems), '1 invalid event not sent: key must be a string or a finite number (got undefined)');
+    assert.equal(describeProblems(problems), "1 invalid event not sent: key must be set, by msg.topic or the node's Key, to a string or a finite number (got undefined)");
   });
 
   it('lists five problems and counts the rest', () => {
-    const { problems } = mapPayload(Array(8).fill(null), { arrivalMs: 0, key: 'n' });
+    const { problems } = mapPayload(Array(8).fill(null), { arrivalMs: 0, key: 'n', nullValues: 'error' });
     const text = describeProblems(problems);
     assert.match(text, /^8 invalid events not sent: "n_0": .*"n_4": value must be a string, finite number, boolean or Date \(got null\); and 3 more$/);
     assert.doesNotMatch(text, /"n_5"/);

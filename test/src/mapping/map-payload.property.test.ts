@@ -77,6 +77,7 @@ const leaf = fc.oneof(
   fc.date({ noInvalidDate: false }),
   fc.record({ lat: fc.double({ min: -100, max: 100, noNaN: true }), lon: fc.double({ min: -200, max: 200, noNaN: true }) }),
 );
+const nullValues = fc.constantFrom<'skip' | 'error' | undefined>('skip', 'error', undefined);
 // Upper-case names cannot spell `key`/`value` or `lat`/`lon`, and without `_` paths cannot collide.
 const name = fc.stringMatching(/^[A-Z0-9]{1,12}$/);
 const tree = fc.letrec((tie) => ({
@@ -100,27 +101,51 @@ describe('mapPayload properties', () => {
       withSparseArray: true,
     });
     fc.assert(
-      fc.property(anything, fc.option(fc.oneof(fc.string(), fc.integer())), fc.option(anything), fc.constantFrom<'message' | 'server'>('message', 'server'), (payload, key, msgTimestamp, timestamp) => {
-        const result = mapPayload(payload, { ...OPTIONS, key, msgTimestamp, timestamp });
+      fc.property(anything, fc.option(fc.oneof(fc.string(), fc.integer())), fc.option(anything), fc.constantFrom<'message' | 'server'>('message', 'server'), nullValues, fc.option(fc.string(), { nil: undefined }), (payload, key, msgTimestamp, timestamp, nulls, defaultKey) => {
+        const result = mapPayload(payload, { ...OPTIONS, key, msgTimestamp, timestamp, nullValues: nulls, defaultKey });
         assertContract(result);
-        assert.ok(result.events.length + result.problems.length > 0, 'never silent');
+        assert.ok(result.events.length + result.problems.length + result.skipped > 0, 'never silent');
+        if (nulls === 'error') assert.equal(result.skipped, 0);
       }),
       RUN,
     );
   });
 
-  it('gives one event per valid leaf and exactly one problem per invalid leaf of a nested object', () => {
+  it('gives one event per valid leaf, one problem per invalid leaf and skips each null or undefined leaf of a nested object', () => {
     fc.assert(
-      fc.property(tree, (payload) => {
+      fc.property(tree, nullValues, (payload, nulls) => {
         const leaves = leavesOf(payload, undefined);
-        const result = mapPayload(payload, OPTIONS);
+        const result = mapPayload(payload, { ...OPTIONS, nullValues: nulls });
         assertContract(result);
-        const valid = leaves.filter((l) => l.key.length <= 100 && validLeaf(l.value)).map((l) => l.key);
-        const invalid = leaves.filter((l) => !(l.key.length <= 100 && validLeaf(l.value))).map((l) => l.key);
+        const skipping = nulls !== 'error';
+        const skipped = leaves.filter((l) => skipping && l.value == null);
+        const rest = leaves.filter((l) => !(skipping && l.value == null));
+        const valid = rest.filter((l) => l.key.length <= 100 && validLeaf(l.value)).map((l) => l.key);
+        const invalid = rest.filter((l) => !(l.key.length <= 100 && validLeaf(l.value))).map((l) => l.key);
         assert.deepEqual(result.events.map((e) => e.key), valid);
+        assert.equal(result.skipped, skipped.length);
         if (leaves.length === 0) assert.deepEqual(result.problems.map((p) => p.field), ['payload']);
         else assert.deepEqual(result.problems.map((p) => p.key), invalid);
         assert.ok(result.events.every((e) => e.epoch === ARRIVAL_MS / 1000));
+      }),
+      RUN,
+    );
+  });
+
+  it('names every bare value by the default key when the key is blank, and by the key otherwise', () => {
+    const blank = fc.constantFrom(undefined, null, '');
+    const bare = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 50 }), fc.boolean());
+    const defaultKey = fc.stringMatching(/^[a-z]{1,20}$/);
+    fc.assert(
+      fc.property(bare, fc.option(defaultKey, { nil: undefined }), fc.oneof(blank, defaultKey), (payload, fallback, key) => {
+        const result = mapPayload(payload, { ...OPTIONS, key, defaultKey: fallback });
+        const isBlank = key === undefined || key === null || key === '';
+        if (isBlank && fallback === undefined) {
+          assert.deepEqual(result.problems.map((p) => p.field), ['key']);
+          return;
+        }
+        assert.deepEqual(result.events.map((e) => e.key), [isBlank ? fallback : key]);
+        assert.equal(result.usedDefaultKey, isBlank);
       }),
       RUN,
     );
@@ -168,8 +193,11 @@ describe('mapPayload properties', () => {
           const timeOk = !('epoch' in e) || e.epoch !== 'soon';
           return typeof k === 'string' && k.length >= 1 && k.length <= 100 && validLeaf(e.value) && timeOk;
         });
+        // A null or undefined value is skipped whatever its key or time, once the key is a string or number.
+        const skipped = list.filter((e) => (typeof e.key === 'string' || typeof e.key === 'number') && e.value == null);
         assert.equal(result.events.length, good.length);
-        assert.equal(result.events.length + result.problems.length, list.length);
+        assert.equal(result.skipped, skipped.length);
+        assert.equal(result.events.length + result.problems.length + result.skipped, list.length);
         assert.deepEqual(result.events.map((e) => e.key), good.map((e) => String(e.key)));
       }),
       RUN,
@@ -221,7 +249,8 @@ describe('mapPayload properties', () => {
         assertContract(result);
         const circular = result.problems.filter((p) => p.rule.includes('circular')).length;
         assert.equal(circular, cycles);
-        assert.equal(result.events.length + result.problems.length, Math.max(leaves + cycles, 1));
+        const given = result.events.length + result.problems.length + result.skipped;
+        assert.equal(given, leaves + cycles === 0 ? 1 : leaves + cycles);
       }),
       { ...RUN, numRuns: 2000 },
     );

@@ -12,7 +12,7 @@ function map(payload: unknown, options: Partial<MapOptions> = {}) {
 
 describe('mapPayload: single values', () => {
   it('maps a number, a string and a boolean to one event under the key, stamped at arrival', () => {
-    assert.deepEqual(map(21.5, { key: 'temp' }), { events: [{ key: 'temp', value: 21.5, epoch: EPOCH }], problems: [], warnings: [] });
+    assert.deepEqual(map(21.5, { key: 'temp' }), { events: [{ key: 'temp', value: 21.5, epoch: EPOCH }], problems: [], warnings: [], skipped: 0, usedDefaultKey: false });
     assert.deepEqual(map('on', { key: 's' }).events, [{ key: 's', value: 'on', epoch: EPOCH }]);
     assert.deepEqual(map(false, { key: 'b' }).events, [{ key: 'b', value: false, epoch: EPOCH }]);
   });
@@ -26,15 +26,33 @@ describe('mapPayload: single values', () => {
     assert.deepEqual(map(1, { key: 5 }).events, [{ key: '5', value: 1, epoch: EPOCH }]);
   });
 
-  it('reports a missing, empty or non-string key, with no event', () => {
+  it('reports a missing, empty or non-string key without a default key, saying where a key comes from', () => {
     assert.deepEqual(map(1), {
       events: [],
-      problems: [{ key: '', field: 'key', rule: RULES.keyType, value: 'undefined' }],
+      problems: [{ key: '', field: 'key', rule: RULES.namedKey, value: 'undefined' }],
       warnings: [],
+      skipped: 0,
+      usedDefaultKey: false,
     });
-    assert.deepEqual(map(1, { key: '' }).problems, [{ key: '', field: 'key', rule: RULES.keyEmpty, value: '""' }]);
-    assert.deepEqual(map(1, { key: { a: 1 } }).problems, [{ key: '', field: 'key', rule: RULES.keyType, value: '{"a":1}' }]);
-    assert.deepEqual(map(1, { key: NaN }).problems, [{ key: '', field: 'key', rule: RULES.keyType, value: 'NaN' }]);
+    assert.match(RULES.namedKey, /msg\.topic or the node's Key/);
+    assert.deepEqual(map(1, { key: '' }).problems, [{ key: '', field: 'key', rule: RULES.namedKey, value: '""' }]);
+    assert.deepEqual(map(1, { key: { a: 1 } }).problems, [{ key: '', field: 'key', rule: RULES.namedKey, value: '{"a":1}' }]);
+    assert.deepEqual(map(1, { key: NaN }).problems, [{ key: '', field: 'key', rule: RULES.namedKey, value: 'NaN' }]);
+  });
+
+  it('names a bare value by the default key when the key is undefined, null or empty, and says so', () => {
+    for (const key of [undefined, null, '']) {
+      for (const payload of [1_700_000_000_000, 'on', { lat: 1, lon: 2 }]) {
+        const result = map(payload, { key, defaultKey: 'value' });
+        assert.deepEqual(result.events.map((e) => e.key), ['value'], `${String(key)} / ${String(payload)}`);
+        assert.equal(result.usedDefaultKey, true);
+      }
+      assert.deepEqual(map(1, { key, defaultKey: 'value', msgTimestamp: 5 }).events.map((e) => e.key), ['value'], 'slow path too');
+    }
+    assert.equal(map(1, { key: 't', defaultKey: 'value' }).usedDefaultKey, false);
+    assert.deepEqual(map(1, { key: { a: 1 }, defaultKey: 'value' }).problems.map((p) => p.rule), [RULES.namedKey], 'a wrong key is not blank');
+    assert.deepEqual(map({ a: 1 }, { defaultKey: 'value' }).events.map((e) => e.key), ['a'], 'objects name their own leaves');
+    assert.deepEqual(map([1], { defaultKey: 'value' }).events.map((e) => e.key), ['0'], 'arrays too');
   });
 
   it('reports a key longer than 100 characters, and takes one of exactly 100', () => {
@@ -43,7 +61,7 @@ describe('mapPayload: single values', () => {
     assert.equal(map(1, { key: 'k'.repeat(100) }).events.length, 1);
   });
 
-  it('reports NaN, Infinity, null, undefined, functions, symbols and bigints as values', () => {
+  it('reports NaN, Infinity, functions, symbols and bigints as values, and null and undefined with nullValues: error', () => {
     const cases: [unknown, string, string][] = [
       [NaN, RULES.valueFinite, 'NaN'],
       [Infinity, RULES.valueFinite, 'Infinity'],
@@ -55,7 +73,15 @@ describe('mapPayload: single values', () => {
       [10n, RULES.valueType, '10n'],
     ];
     for (const [payload, rule, value] of cases) {
-      assert.deepEqual(map(payload, { key: 'k' }), { events: [], problems: [{ key: 'k', field: 'value', rule, value }], warnings: [] }, value);
+      const expected = { events: [], problems: [{ key: 'k', field: 'value', rule, value }], warnings: [], skipped: 0, usedDefaultKey: false };
+      assert.deepEqual(map(payload, { key: 'k', nullValues: 'error' }), expected, value);
+    }
+  });
+
+  it('skips a bare null or undefined payload by default, counting it, with no problem', () => {
+    for (const payload of [null, undefined]) {
+      assert.deepEqual(map(payload, { key: 'k' }), { events: [], problems: [], warnings: [], skipped: 1, usedDefaultKey: false });
+      assert.deepEqual(map(payload).skipped, 1, 'even without a key');
     }
   });
 
@@ -131,14 +157,30 @@ describe('mapPayload: objects and arrays', () => {
     assert.deepEqual(map({ at: new Date(0) }).events, [{ key: 'at', value: '1970-01-01T00:00:00.000Z', epoch: EPOCH }]);
   });
 
-  it('returns the valid leaves and one problem per invalid leaf', () => {
-    const result = map({ ok: 1, bad: NaN, none: null, s: 'x'.repeat(2001) });
+  it('returns the valid leaves and one problem per invalid leaf, skipping null and undefined ones', () => {
+    const payload = { ok: 1, bad: NaN, none: null, nothing: undefined, s: 'x'.repeat(2001) };
+    const result = map(payload);
     assert.deepEqual(result.events.map((e) => e.key), ['ok']);
     assert.deepEqual(result.problems.map((p) => [p.key, p.field, p.rule]), [
       ['bad', 'value', RULES.valueFinite],
-      ['none', 'value', RULES.valueType],
       ['s', 'value', RULES.valueLength],
     ]);
+    assert.equal(result.skipped, 2);
+  });
+
+  it('reports null and undefined leaves as problems with nullValues: error', () => {
+    const result = map({ ok: 1, none: null, nothing: undefined }, { nullValues: 'error' });
+    assert.deepEqual(result.events.map((e) => e.key), ['ok']);
+    assert.deepEqual(result.problems.map((p) => [p.key, p.field, p.rule, p.value]), [
+      ['none', 'value', RULES.valueType, 'null'],
+      ['nothing', 'value', RULES.valueType, 'undefined'],
+    ]);
+    assert.equal(result.skipped, 0);
+  });
+
+  it('gives no problem for an object whose leaves are all null: they are counted as skipped', () => {
+    assert.deepEqual(map({ a: null, b: { c: undefined } }), { events: [], problems: [], warnings: [], skipped: 2, usedDefaultKey: false });
+    assert.deepEqual(map([{ key: 'k', value: null }]).skipped, 1, 'an event with a null value too');
   });
 
   it('reports a flattened key longer than 100 characters', () => {
@@ -173,8 +215,9 @@ describe('mapPayload: objects and arrays', () => {
     assert.deepEqual(map(foreign).events.map((e) => e.key), ['a_b']);
   });
 
-  it('reports sparse array holes as undefined values', () => {
-    assert.deepEqual(map([1, , 3], { key: 't' }).problems.map((p) => [p.key, p.value]), [['t_1', 'undefined']]);
+  it('skips sparse array holes as undefined values, or reports them with nullValues: error', () => {
+    assert.equal(map([1, , 3], { key: 't' }).skipped, 1);
+    assert.deepEqual(map([1, , 3], { key: 't', nullValues: 'error' }).problems.map((p) => [p.key, p.value]), [['t_1', 'undefined']]);
   });
 });
 
@@ -236,15 +279,24 @@ describe('mapPayload: hostile and huge input', () => {
   });
 
   it('counts invalid leaves towards the cap', () => {
-    const { events, problems } = map(new Array(MAX_EVENTS_PER_MESSAGE + 1).fill(null), { key: 'n' });
+    const { events, problems } = map(new Array(MAX_EVENTS_PER_MESSAGE + 1).fill(null), { key: 'n', nullValues: 'error' });
     assert.equal(events.length, 0);
     assert.equal(problems.length, MAX_EVENTS_PER_MESSAGE + 1);
     assert.equal(problems[MAX_EVENTS_PER_MESSAGE].rule, RULES.tooMany);
   });
 
+  it('counts skipped leaves towards the cap', () => {
+    const { events, problems, skipped } = map([...new Array(MAX_EVENTS_PER_MESSAGE).fill(null), 1], { key: 'n' });
+    assert.equal(events.length, 0);
+    assert.equal(skipped, MAX_EVENTS_PER_MESSAGE);
+    assert.deepEqual(problems.map((p) => [p.key, p.rule]), [[`n_${MAX_EVENTS_PER_MESSAGE}`, RULES.tooMany]]);
+  });
+
   it('stops early on a huge sparse array', () => {
-    const { problems } = map(new Array(1e9), { key: 'h' });
-    assert.equal(problems.length, MAX_EVENTS_PER_MESSAGE + 1);
+    const { problems, skipped } = map(new Array(1e9), { key: 'h' });
+    assert.equal(skipped, MAX_EVENTS_PER_MESSAGE);
+    assert.equal(problems.length, 1);
+    assert.equal(map(new Array(1e9), { key: 'h', nullValues: 'error' }).problems.length, MAX_EVENTS_PER_MESSAGE + 1);
   });
 });
 
@@ -352,7 +404,7 @@ describe('mapPayload: message times', () => {
 
   it('sets no epoch with timestamp: server, ignoring msg.timestamp', () => {
     assert.deepEqual(map(1, { key: 'k', timestamp: 'server' }).events, [{ key: 'k', value: 1 }]);
-    assert.deepEqual(map({ a: 1 }, { timestamp: 'server', msgTimestamp: 'bad' }), { events: [{ key: 'a', value: 1 }], problems: [], warnings: [] });
+    assert.deepEqual(map({ a: 1 }, { timestamp: 'server', msgTimestamp: 'bad' }), { events: [{ key: 'a', value: 1 }], problems: [], warnings: [], skipped: 0, usedDefaultKey: false });
   });
 });
 
@@ -368,5 +420,7 @@ describe('mapPayload: options', () => {
     assert.throws(() => mapPayload(1, { arrivalMs: 1, separator: 1 as unknown as string }), { message: 'Expected `separator` to be a string, got 1 (number)' });
     assert.throws(() => mapPayload(1, { arrivalMs: 1, keyPrefix: null as unknown as string }), { message: 'Expected `keyPrefix` to be a string, got null (object)' });
     assert.throws(() => mapPayload(1, null as unknown as MapOptions), { message: 'Expected `options` to be an object, got null (object)' });
+    assert.throws(() => mapPayload(1, { arrivalMs: 1, nullValues: 'drop' as 'skip' }), { message: "Expected `nullValues` to be 'skip' or 'error', got \"drop\" (string)" });
+    assert.throws(() => mapPayload(1, { arrivalMs: 1, defaultKey: 5 as unknown as string }), { message: 'Expected `defaultKey` to be a string, got 5 (number)' });
   });
 });

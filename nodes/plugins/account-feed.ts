@@ -1,0 +1,119 @@
+/**
+ * The account node's quota feed: the month's forecast, the "stay within quota" mode (widening
+ * its users' stream intervals), and the sidebar card published on `initialstate/account/<id>`.
+ */
+import type { Node, NodeAPI } from 'node-red';
+import { accountCard, forecastMonth, RecentRate, shortCount, StayWithinQuota, WindowHistory, type CardCounters, type MonthForecast } from '../../src/quota';
+
+/** ms between looks at the engine's counters (the card is published when it changed). */
+export const FEED_INTERVAL_MS = 1000;
+/** ms between updates of the forecast and the stay-within-quota factor. */
+export const UPDATE_INTERVAL_MS = 60_000;
+
+/** A user of the account whose stream intervals the mode may widen (the stream node). */
+export interface WidenableUser {
+  /** Widens its streams' minimum intervals by `factor` (1 = as configured), unless it sends every value. */
+  quotaFactor?(factor: number): void;
+}
+
+/** What {@link startAccountFeed} needs of the account node. */
+export interface FeedSource {
+  node: Node;
+  /** The config node's name (may be empty) and its masked access key. */
+  name: string;
+  key: string;
+  /** Events a month allowed; 0 = unlimited. */
+  quota: number;
+  /** Whether "stay within quota" is on. */
+  stayWithinQuota: boolean;
+  counters(): CardCounters;
+  users(): Iterable<WidenableUser>;
+  /** Called when the mode starts or stops (to refresh the status). */
+  changed(): void;
+  /** The clock. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The running feed. */
+export interface AccountFeed {
+  /** The latest forecast (undefined before the first update). */
+  forecast(): MonthForecast | undefined;
+  /** A few words for the account's status: `within quota ×1.8` while widening, `5.2M/3M a month` over quota; else undefined. */
+  statusNote(): string | undefined;
+  /** Updates at once (tests, and after a user joins). */
+  tick(): void;
+  /** Stops the timer and takes the card off the sidebar. */
+  close(): void;
+}
+
+export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed {
+  const now = source.now ?? Date.now;
+  const topic = `initialstate/account/${source.node.id}`;
+  const rate = new RecentRate();
+  const mode = source.stayWithinQuota ? new StayWithinQuota({ quota: source.quota }) : undefined;
+  const windows = new WindowHistory();
+  let delivered = source.counters().delivered;
+  let nextUpdate = 0;
+  let forecast: MonthForecast | undefined;
+  let published = '';
+
+  const widen = (factor: number) => {
+    for (const user of source.users()) user.quotaFactor?.(factor);
+  };
+
+  const tick = () => {
+    const t = now();
+    const counters = source.counters();
+    const fresh = Math.max(0, counters.delivered - delivered);
+    delivered = counters.delivered;
+    if (fresh) {
+      rate.add(fresh, t);
+      mode?.record(fresh, t);
+    }
+    if (t >= nextUpdate) {
+      nextUpdate = t + UPDATE_INTERVAL_MS;
+      forecast = forecastMonth({ now: t, used: counters.monthEvents, quota: source.quota, perSecond: rate.perSecond(t) });
+      if (mode) {
+        const update = mode.update(t, counters.monthEvents);
+        widen(update.factor);
+        if (update.message) {
+          source.node.log(update.message);
+          source.changed();
+        }
+      }
+    }
+    const card = accountCard({
+      id: source.node.id,
+      name: source.name,
+      key: source.key,
+      now: t,
+      counters,
+      forecast: forecast!,
+      stayWithin: { enabled: !!mode, active: mode?.active ?? false, factor: mode?.factor ?? 1 },
+      recentWindows: counters.window ? windows.look(counters.window) : undefined,
+    });
+    const text = JSON.stringify({ ...card, at: 0 });
+    if (text !== published) {
+      published = text;
+      RED.comms.publish(topic, card, true);
+    }
+  };
+
+  tick();
+  const timer = setInterval(tick, FEED_INTERVAL_MS);
+  timer.unref();
+  return {
+    forecast: () => forecast,
+    statusNote() {
+      if (mode?.active) return `within quota ×${mode.factor.toFixed(1)}`;
+      if (forecast?.exceeds) return `${shortCount(forecast.projected)}/${shortCount(forecast.quota)} a month`;
+      return undefined;
+    },
+    tick,
+    close() {
+      clearInterval(timer);
+      // Not retained: clears the retained card, and tells open editors to take it off.
+      RED.comms.publish(topic, { id: source.node.id, closed: true }, false);
+    },
+  };
+}
