@@ -20,6 +20,14 @@ export const STREAM_DEFAULTS = Object.freeze({
   timestamp: 'message',
   outputs: 0,
   nullValues: 'skip',
+  onChange: false,
+  deadband: 0,
+  deadbandMode: 'absolute',
+  minInterval: 0,
+  aggregate: 'last',
+  heartbeat: 0,
+  latestOnly: false,
+  sendEvery: false,
 } as const);
 
 /**
