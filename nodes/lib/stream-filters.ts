@@ -65,8 +65,17 @@ export function streamFilters(node: Node, config: StreamFilterDef, account: Acco
   const user = node as AccountUser & { quotaFactor?(factor: number): void };
   if (!isOn(config.sendEvery)) user.quotaFactor = (factor) => gate.widen(factor);
   const accountChanged = user.accountChanged;
+  // During an outage the state swings between retrying and sending (each retry): it is over
+  // once something was delivered again, or nothing waits.
+  let outageFrom: number | undefined;
   const follow = () => {
-    if (account) gate.setDelivering(!NOT_DELIVERING.has(account.view().state));
+    const engine = account?.engine;
+    if (!engine) return;
+    const { state } = account.view();
+    const delivered = engine.counters().delivered;
+    if (NOT_DELIVERING.has(state)) outageFrom ??= delivered;
+    else if (outageFrom !== undefined && (state === 'idle' || delivered > outageFrom)) outageFrom = undefined;
+    gate.setDelivering(outageFrom === undefined);
   };
   user.accountChanged = () => {
     accountChanged?.call(user);
@@ -75,7 +84,10 @@ export function streamFilters(node: Node, config: StreamFilterDef, account: Acco
   follow();
   node.on('close', () => gate.close());
   return {
-    offer: (bucketKey, events) => gate.offer(bucketKey, events),
+    offer(bucketKey, events) {
+      follow();
+      return gate.offer(bucketKey, events);
+    },
     status(status) {
       const { suppressed, conflated } = gate.totals;
       const filtered = suppressed + conflated;
