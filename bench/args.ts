@@ -4,8 +4,21 @@
 import { LIMITS, TIERS } from '../src/event';
 
 /** The bench's parts, in the order they run. */
-export const PARTS = ['quota', 'overhead', 'memory', 'latency', 'processes', 'quota-fit'] as const;
+export const PARTS = ['backlog', 'overhead', 'memory', 'latency', 'processes', 'quota-fit'] as const;
 export type PartName = (typeof PARTS)[number];
+
+/** One backlog the `backlog` part pushes through Node-RED: written `EVENTS@LIMIT`, `+buckets` for `countBuckets`. */
+export interface Backlog {
+  /** Events sent at once. */
+  events: number;
+  /** Requests per window the emulator allows and the account is told. */
+  rateLimit: number;
+  /** Whether the emulator counts bucket creation against the rate limit. */
+  countBuckets: boolean;
+}
+
+/** The backlogs of issue #13: 600, 1 150, 1 200 and 3 000 events at 30 per window, 3 000 at 10 and 60, and 3 000 at 30 with bucket creation counted. */
+export const DEFAULT_BACKLOGS = '600@30,1150@30,1200@30,3000@30,3000@10,3000@60,3000@30+buckets';
 
 /** Everything a run is told; every field has a default (see {@link defaultOptions}). */
 export interface BenchOptions {
@@ -13,12 +26,12 @@ export interface BenchOptions {
   only: PartName[];
   /** Smaller counts and a 1000 ms window so the whole run takes about a minute. Default false. */
   fast: boolean;
-  /** The emulator's rate-limit window in ms for `quota` and `processes`. Default 10 000 (1000 with `--fast`). */
+  /** The emulator's rate-limit window in ms for `backlog` and `processes`. Default 10 000 (1000 with `--fast`). */
   windowMs: number;
-  /** Requests per window the emulator allows and the account is told. Default 30 (the Individual tier). */
+  /** Requests per window in `processes`. Default 30 (the Individual tier). */
   rateLimit: number;
-  /** Backlog of events for `quota`. Default 3000. */
-  events: number;
+  /** The backlogs `backlog` runs, in order. Default {@link DEFAULT_BACKLOGS}. */
+  backlogs: Backlog[];
   /** Backlog of events for each of the three processes in `processes`. Default 1000 (300 with `--fast`). */
   processEvents: number;
   /** Messages per measured round in `overhead`. Default 100 000 (50 000 with `--fast`). */
@@ -38,9 +51,10 @@ export const USAGE = `Usage: npm run bench -- [flags]
 
   --only LIST          parts to run, comma-separated: ${PARTS.join(', ')} (default all)
   --fast               smaller counts and --window-ms 1000: about a minute
-  --window-ms N        emulator rate-limit window in ms for quota and processes (default 10000)
-  --rate-limit N       requests per window (default 30, the Individual tier)
-  --events N           quota backlog in events (default 3000)
+  --window-ms N        emulator rate-limit window in ms for backlog and processes (default 10000)
+  --rate-limit N       requests per window in processes (default 30, the Individual tier)
+  --backlogs LIST      backlog runs, EVENTS@LIMIT[+buckets] comma-separated; +buckets: the
+                       emulator counts bucket creation (default ${DEFAULT_BACKLOGS})
   --process-events N   backlog of each of the 3 processes (default 1000, --fast 300)
   --messages N         messages per overhead round (default 100000, --fast 50000)
   --queue-sizes LIST   queued events measured by memory (default 100000,1000000)
@@ -73,6 +87,27 @@ function partList(text: string | undefined): PartName[] {
   return PARTS.filter((p) => names.includes(p));
 }
 
+const BACKLOG = /^(\d+)@(\d+)(\+buckets)?$/;
+
+/**
+ * Reads a `--backlogs` list, e.g. `600@30,3000@30+buckets`.
+ *
+ * @throws RangeError quoting the bad entry, e.g. `Expected \`--backlogs\` entries as EVENTS@LIMIT[+buckets] ...`.
+ */
+export function parseBacklogs(text: string | undefined): Backlog[] {
+  const entries = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (entries.length === 0) throw new RangeError(`Expected \`--backlogs\` to list EVENTS@LIMIT[+buckets] entries, got ${text === undefined ? 'nothing' : quote(text)}`);
+  return entries.map((entry) => {
+    const match = BACKLOG.exec(entry);
+    const events = Number(match?.[1]);
+    const rateLimit = Number(match?.[2]);
+    if (!match || events < 10 || events > 1_000_000 || rateLimit < 1 || rateLimit > 10_000) {
+      throw new RangeError(`Expected \`--backlogs\` entries as EVENTS@LIMIT[+buckets] with EVENTS from 10 to 1000000 and LIMIT from 1 to 10000, got ${quote(entry)}`);
+    }
+    return { events, rateLimit, countBuckets: match[3] !== undefined };
+  });
+}
+
 /** The defaults, which depend on `--fast`. */
 export function defaultOptions(fast: boolean): BenchOptions {
   return {
@@ -80,7 +115,7 @@ export function defaultOptions(fast: boolean): BenchOptions {
     fast,
     windowMs: fast ? 1000 : LIMITS.windowMs,
     rateLimit: TIERS.individual,
-    events: 3000,
+    backlogs: parseBacklogs(DEFAULT_BACKLOGS),
     processEvents: fast ? 300 : 1000,
     messages: fast ? 50_000 : 100_000,
     queueSizes: fast ? [100_000, 300_000] : [100_000, 1_000_000],
@@ -94,7 +129,6 @@ export function defaultOptions(fast: boolean): BenchOptions {
 const INTEGER_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
   '--window-ms': ['windowMs', 100, 60_000],
   '--rate-limit': ['rateLimit', 1, 10_000],
-  '--events': ['events', 10, 1_000_000],
   '--process-events': ['processEvents', 10, 1_000_000],
   '--messages': ['messages', 1000, 10_000_000],
   '--latency-messages': ['latencyMessages', 10, 100_000],
@@ -117,13 +151,14 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       (options as unknown as Record<string, number>)[name] = integer(flag, value(), min, max);
     } else if (flag === '--help' || flag === '-h') options.help = true;
     else if (flag === '--only') options.only = partList(value());
+    else if (flag === '--backlogs') options.backlogs = parseBacklogs(value());
     else if (flag === '--queue-sizes') options.queueSizes = (value() ?? '').split(',').map((n) => integer(flag, n, 1000, 5_000_000));
     else if (flag === '--out') {
       const text = value();
       if (!text) throw new RangeError('Expected `--out` to be a file path, got nothing');
       options.out = text;
     } else if (flag !== '--fast') {
-      throw new RangeError(`Expected a flag among ${[...Object.keys(INTEGER_FLAGS), '--only', '--fast', '--queue-sizes', '--out', '--help'].join(', ')}, got ${quote(flag)}`);
+      throw new RangeError(`Expected a flag among ${[...Object.keys(INTEGER_FLAGS), '--only', '--backlogs', '--fast', '--queue-sizes', '--out', '--help'].join(', ')}, got ${quote(flag)}`);
     }
   }
   return options;

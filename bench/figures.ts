@@ -10,7 +10,7 @@ export interface Target {
 /** One measured figure: a row of the table and an entry of the JSON. */
 export interface Figure {
   part: PartName;
-  /** What was measured, e.g. `quota utilisation`. */
+  /** What was measured, e.g. `utilisation, 600 events at 30/10 s`. */
   name: string;
   /** NaN when it could not be measured (see {@link note}). */
   value: number;

@@ -7,17 +7,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, USAGE, type BenchOptions, type PartName } from './args';
 import { verdict, type Figure } from './figures';
+import { runBacklog } from './parts/backlog';
 import { runLatency } from './parts/latency';
 import { runMemory } from './parts/memory';
 import { runOverhead } from './parts/overhead';
 import type { Part } from './parts/part';
 import { runProcesses } from './parts/processes';
-import { runQuota } from './parts/quota';
 import { runQuotaFit } from './parts/quota-fit';
 import { renderNotes, renderTable } from './table';
 
 const RUNNERS: Record<PartName, Part> = {
-  quota: runQuota,
+  backlog: runBacklog,
   overhead: runOverhead,
   memory: runMemory,
   latency: runLatency,

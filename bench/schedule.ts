@@ -1,5 +1,5 @@
 /**
- * The fastest schedule a fixed-window rate limit allows, the yardstick of the quota figures.
+ * The fastest schedule a fixed-window rate limit allows, the yardstick of the backlog figures.
  *
  * The emulator's window opens with the first request and lets `limit` requests through; the next
  * window opens with the first request after it ends. So `requests` requests need

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { defaultOptions, parseArgs, PARTS } from '../../bench/args';
+import { DEFAULT_BACKLOGS, defaultOptions, parseArgs, PARTS } from '../../bench/args';
 
 describe('bench args', () => {
   it('runs every part with the 10 s window by default', () => {
     const options = parseArgs([]);
     assert.deepEqual(options.only, [...PARTS]);
     assert.equal(options.windowMs, 10_000);
-    assert.equal(options.events, 3000);
+    assert.deepEqual(options.backlogs.map((b) => `${b.events}@${b.rateLimit}${b.countBuckets ? '+buckets' : ''}`).join(','), DEFAULT_BACKLOGS);
     assert.equal(options.rateLimit, 30);
   });
 
@@ -19,25 +19,30 @@ describe('bench args', () => {
   });
 
   it('--only keeps the run order whatever order it is given in', () => {
-    assert.deepEqual(parseArgs(['--only', 'memory,quota']).only, ['quota', 'memory']);
+    assert.deepEqual(parseArgs(['--only', 'memory,backlog']).only, ['backlog', 'memory']);
   });
 
   it('reads lists and integers', () => {
-    const options = parseArgs(['--queue-sizes', '1000,2000', '--events', '50', '--out', '/tmp/x.json']);
+    const options = parseArgs(['--queue-sizes', '1000,2000', '--backlogs', '50@10, 3000@60+buckets', '--out', '/tmp/x.json']);
     assert.deepEqual(options.queueSizes, [1000, 2000]);
-    assert.equal(options.events, 50);
+    assert.deepEqual(options.backlogs, [
+      { events: 50, rateLimit: 10, countBuckets: false },
+      { events: 3000, rateLimit: 60, countBuckets: true },
+    ]);
     assert.equal(options.out, '/tmp/x.json');
   });
 
   it('names the flag, the rule and the bad value', () => {
     assert.throws(() => parseArgs(['--window-ms', 'ten']), { name: 'RangeError', message: "Expected `--window-ms` to be an integer from 100 to 60000, got 'ten'" });
-    assert.throws(() => parseArgs(['--events']), { message: 'Expected `--events` to be an integer from 10 to 1000000, got nothing' });
-    assert.throws(() => parseArgs(['--only', 'quota,speed']), { message: /`--only` to list parts among quota, .*, got 'speed'/ });
+    assert.throws(() => parseArgs(['--process-events']), { message: 'Expected `--process-events` to be an integer from 10 to 1000000, got nothing' });
+    assert.throws(() => parseArgs(['--backlogs', '600@30,600at30']), { message: /`--backlogs` entries as EVENTS@LIMIT\[\+buckets\] .*, got '600at30'/ });
+    assert.throws(() => parseArgs(['--backlogs', '5@30']), { message: /got '5@30'/ });
+    assert.throws(() => parseArgs(['--only', 'backlog,speed']), { message: /`--only` to list parts among backlog, .*, got 'speed'/ });
     assert.throws(() => parseArgs(['--rate-limit', '2.5']), { message: /got '2.5'/ });
     assert.throws(() => parseArgs(['--turbo']), { message: /Expected a flag among .*--window-ms.*, got '--turbo'/ });
   });
 
   it('shortens a long bad value', () => {
-    assert.throws(() => parseArgs(['--events', 'x'.repeat(100)]), (err: Error) => err.message.endsWith(`'${'x'.repeat(39)}…'`));
+    assert.throws(() => parseArgs(['--messages', 'x'.repeat(100)]), (err: Error) => err.message.endsWith(`'${'x'.repeat(39)}…'`));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { formatNumber, verdict, type Figure } from '../../bench/figures';
 import { renderNotes, renderTable } from '../../bench/table';
 
-const ratio: Figure = { part: 'quota', name: 'utilisation', value: 0.97, unit: 'ratio', target: { op: '>=', value: 0.95 }, note: 'how' };
+const ratio: Figure = { part: 'backlog', name: 'utilisation', value: 0.97, unit: 'ratio', target: { op: '>=', value: 0.95 }, note: 'how' };
 
 describe('bench figures and table', () => {
   it('passes or misses a figure against its target', () => {
@@ -25,12 +25,12 @@ describe('bench figures and table', () => {
     const lines = renderTable([ratio, { part: 'overhead', name: 'rate', value: 150000, unit: 'msg/s' }]).split('\n');
     assert.equal(lines.length, 4);
     assert.match(lines[0], /^part +\| figure +\| +value \| target +\| result$/);
-    assert.match(lines[2], /^quota +\| utilisation \| +0.970 ratio \| >= 0.950 \| pass$/);
+    assert.match(lines[2], /^backlog +\| utilisation \| +0.970 ratio \| >= 0.950 \| pass$/);
     assert.match(lines[3], /\| 150,000 msg\/s \| +\| -$/);
     assert.equal(new Set(lines.map((l) => l.indexOf('|'))).size, 1);
   });
 
   it('lists the notes below', () => {
-    assert.equal(renderNotes([ratio, { ...ratio, note: undefined }]), '- quota / utilisation: how');
+    assert.equal(renderNotes([ratio, { ...ratio, note: undefined }]), '- backlog / utilisation: how');
   });
 });

@@ -35,7 +35,7 @@ describe('AccountEngine against the emulator (loopback HTTP)', function () {
   }
 
   beforeEach(async () => {
-    emulator = await startEmulator({ rateLimit: 20, windowMs: 1000 });
+    emulator = await startEmulator({ rateLimit: 20, windowMs: 1000, countBuckets: true });
     engines = [];
     key = freshKey();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h2-int-'));
