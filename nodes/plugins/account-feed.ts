@@ -27,7 +27,8 @@ export interface FeedSource {
   /** Whether "stay within quota" is on. */
   stayWithinQuota: boolean;
   counters(): CardCounters;
-  users(): Iterable<WidenableUser>;
+  /** The account's users; those that are {@link WidenableUser}s are widened. */
+  users(): Iterable<object>;
   /** Called when the mode starts or stops (to refresh the status). */
   changed(): void;
   /** The clock. Default `Date.now`. */
@@ -58,7 +59,7 @@ export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed 
   let published = '';
 
   const widen = (factor: number) => {
-    for (const user of source.users()) user.quotaFactor?.(factor);
+    for (const user of source.users()) (user as WidenableUser).quotaFactor?.(factor);
   };
 
   const tick = () => {
@@ -75,13 +76,14 @@ export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed 
       forecast = forecastMonth({ now: t, used: counters.monthEvents, quota: source.quota, perSecond: rate.perSecond(t) });
       if (mode) {
         const update = mode.update(t, counters.monthEvents);
-        widen(update.factor);
         if (update.message) {
           source.node.log(update.message);
           source.changed();
         }
       }
     }
+    // Every tick, so users that joined since (a redeploy) get the factor too.
+    if (mode) widen(mode.factor);
     const card = accountCard({
       id: source.node.id,
       name: source.name,
