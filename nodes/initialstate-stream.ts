@@ -5,8 +5,8 @@
 import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
 import { describeFailed, type AccountEngine } from '../src/engine';
 import type { DeliveryResult } from '../src/engine/types';
-import { describeProblem, describeProblems, describeWarnings, mapPayload, validateBucketKey } from '../src/mapping';
 import type { GateStep } from '../src/filter';
+import { describeProblem, describeProblems, describeWarnings, mapPayload, mapSingleValue, validateBucketKey } from '../src/mapping';
 import type { MapOptions, MapResult } from '../src/mapping/types';
 import { FALLBACK_KEY, STREAM_DEFAULTS, withDefaults } from './lib/defaults';
 import { isBlank, prepareOptional, prepareProperty } from './lib/evaluate';
@@ -66,6 +66,8 @@ export = function (RED: NodeAPI): void {
     const sync = keyProperty.sync && (!bucketProperty || bucketProperty.sync);
     const defaultKey = config.name || FALLBACK_KEY;
     let warnedDefaultKey = false;
+    // Messages mostly go to one bucket: its key is checked once, not per message.
+    let validBucketKey: string | undefined;
     // mapPayload keeps no reference to its options: one object serves every message.
     const options: MapOptions = {
       key: undefined,
@@ -108,19 +110,32 @@ export = function (RED: NodeAPI): void {
 
     /** Maps and validates the payload, then queues its valid events; `done` runs once they settle. */
     function submit(msg: NodeMessageInFlow, engine: AccountEngine, bucketKey: unknown, key: unknown, arrivalMs: number, send: Send, done: Done): void {
-      const bucketProblem = validateBucketKey(bucketKey);
-      if (bucketProblem) return done(new NodeError(`no events sent: ${describeProblem(bucketProblem)}`));
+      if (bucketKey !== validBucketKey) {
+        const bucketProblem = validateBucketKey(bucketKey);
+        if (bucketProblem) return done(new NodeError(`no events sent: ${describeProblem(bucketProblem)}`));
+        validBucketKey = bucketKey as string;
+      }
       options.key = key;
       options.arrivalMs = arrivalMs;
       options.msgTimestamp = msg.timestamp;
-      const mapped = mapPayload(msg.payload, options);
-      if (mapped.usedDefaultKey && !warnedDefaultKey) {
-        warnedDefaultKey = true;
-        node.warn(`no msg.topic and no Key: values without a key are sent as "${defaultKey}"; set msg.topic or the node's Key to name them`);
+      // The usual message, one plain value and no output, builds no mapping result.
+      const single = outputs ? undefined : mapSingleValue(msg.payload, options);
+      if (single) {
+        if (single.key !== key) warnDefaultKey();
+        const events = filters?.active() ? filters.offer(bucketKey as string, [single]).send : [single];
+        if (!events.length) {
+          link.refresh();
+          return done();
+        }
+        counts.queued += events.length;
+        link.refresh();
+        return engine.submit(bucketKey as string, events, settlePlain(events.length, done));
       }
+      const mapped = mapPayload(msg.payload, options);
+      if (mapped.usedDefaultKey) warnDefaultKey();
       if (mapped.warnings.length) node.warn(describeWarnings(mapped.warnings));
       if (mapped.events.length === 0 && mapped.problems.length) return done(new NodeError(describeProblems(mapped.problems)));
-      const gated = filters ? filters.offer(bucketKey as string, mapped.events) : { send: mapped.events, suppressed: 0, held: 0, waiting: 0, conflated: 0 };
+      const gated = filters?.active() ? filters.offer(bucketKey as string, mapped.events) : { send: mapped.events, suppressed: 0, held: 0, waiting: 0, conflated: 0 };
       const n = gated.send.length;
       if (n === 0) {
         // Filtered out or held (not an error): the message is done now.
@@ -129,17 +144,47 @@ export = function (RED: NodeAPI): void {
       }
       counts.queued += n;
       link.refresh();
-      engine.submit(bucketKey as string, gated.send, (result) => {
+      // The callback waits in the queue with its events: the usual message keeps only `done`.
+      const plain = !outputs && !mapped.problems.length && !mapped.skipped;
+      engine.submit(bucketKey as string, gated.send, plain ? settlePlain(n, done) : settleFull(msg, mapped, gated, send, done));
+    }
+
+    /** Says once per node that values without a key go under {@link defaultKey}. */
+    function warnDefaultKey(): void {
+      if (warnedDefaultKey) return;
+      warnedDefaultKey = true;
+      node.warn(`no msg.topic and no Key: values without a key are sent as "${defaultKey}"; set msg.topic or the node's Key to name them`);
+    }
+
+    /** What settles a message with no output, no problem and nothing skipped: it needs only `done`. */
+    function settlePlain(n: number, done: Done): (result: DeliveryResult) => void {
+      return (result) => {
+        counts.queued -= n;
+        counts.delivered += result.delivered;
+        link.refresh();
+        if (!result.failed.length) return done();
+        try {
+          done(new NodeError(describeFailed(result.failed)));
+        } catch (err) {
+          // Runs inside the engine's answer handling: never let a flow's fault escape into it.
+          node.error(err);
+        }
+      };
+    }
+
+    /** What settles any other message: its output, its problems and its skipped values. */
+    function settleFull(msg: NodeMessageInFlow, mapped: MapResult, gated: GateStep, send: Send, done: Done): (result: DeliveryResult) => void {
+      const n = gated.send.length;
+      return (result) => {
         counts.queued -= n;
         counts.delivered += result.delivered;
         link.refresh();
         try {
           finish(msg, result.bucketKey, mapped, gated, result, send, done);
         } catch (err) {
-          // Runs inside the engine's answer handling: never let a flow's fault escape into it.
           node.error(err, msg);
         }
-      });
+      };
     }
 
     /** The bucket: `msg.bucketKey`, else the node's, else the account's. */

@@ -20,6 +20,7 @@ export const STREAM_DEFAULTS = Object.freeze({
   timestamp: 'message',
   outputs: 0,
   nullValues: 'skip',
+  // The filters (src/filter): off unless set.
   onChange: false,
   deadband: 0,
   deadbandMode: 'absolute',
@@ -66,6 +67,10 @@ export const ACCOUNT_DEFAULTS = Object.freeze({
   monthlyQuota: DEFAULT_ACCOUNT_OPTIONS.monthlyQuota,
   transport: DEFAULT_ACCOUNT_OPTIONS.transport,
   closeTimeout: DEFAULT_ACCOUNT_OPTIONS.closeTimeout,
+  // Off unless chosen: the quota is only counted, and the rate limit is this process's alone.
+  stayWithinQuota: false,
+  rateShare: 'local',
+  redisPrefix: '',
 });
 
 /**

@@ -10,8 +10,8 @@ import type { IsEvent } from '../../src/event';
 import { filterOptions, StreamGate, type GateStep } from '../../src/filter';
 import type { AccountNode, AccountUser, AccountView } from './account-node';
 
-/** Account states in which nothing is being delivered: "latest value only" keeps the latest per stream. */
-const NOT_DELIVERING: ReadonlySet<AccountView['state']> = new Set(['retrying', 'quota-exceeded', 'key-rejected', 'spool-unreadable']);
+/** Account states in which nothing is delivered: "latest value only" keeps the latest per stream. */
+const NOT_DELIVERING: ReadonlySet<AccountView['state']> = new Set(['quota-exceeded', 'key-rejected', 'spool-unreadable']);
 
 /** The stream node's filter settings as the editor saves them (see `src/filter/options.ts`). */
 export interface StreamFilterDef {
@@ -35,6 +35,8 @@ interface Counts {
 
 /** What the stream node uses. */
 export interface StreamFilters {
+  /** Whether messages need to pass {@link offer}: a filter is set, the node may be widened, or it keeps latest values. */
+  active(): boolean;
   /** Passes one message's events through the filters. */
   offer(bucketKey: string, events: readonly IsEvent[]): GateStep;
   /** `status` with the count of values filtered out. */
@@ -61,21 +63,17 @@ export function streamFilters(node: Node, config: StreamFilterDef, account: Acco
       if (result.failed.length) node.error(describeFailed(result.failed));
     });
   };
-  const gate = new StreamGate({ filter: filterOptions(config), latestOnly: isOn(config.latestOnly), release });
+  const latestOnly = isOn(config.latestOnly);
+  const gate = new StreamGate({ filter: filterOptions(config), latestOnly, release });
   const user = node as AccountUser & { quotaFactor?(factor: number): void };
   if (!isOn(config.sendEvery)) user.quotaFactor = (factor) => gate.widen(factor);
   const accountChanged = user.accountChanged;
-  // During an outage the state swings between retrying and sending (each retry): it is over
-  // once something was delivered again, or nothing waits.
-  let outageFrom: number | undefined;
+  // An outage (the endpoint unreachable, 5xx) lasts until a request succeeds again, however the
+  // state swings between retrying and sending meanwhile; a stopped account delivers nothing either.
   const follow = () => {
-    const engine = account?.engine;
-    if (!engine) return;
-    const { state } = account.view();
-    const delivered = engine.counters().delivered;
-    if (NOT_DELIVERING.has(state)) outageFrom ??= delivered;
-    else if (outageFrom !== undefined && (state === 'idle' || delivered > outageFrom)) outageFrom = undefined;
-    gate.setDelivering(outageFrom === undefined);
+    if (!account?.engine) return;
+    const view = account.view();
+    gate.setDelivering(view.outage === undefined && !NOT_DELIVERING.has(view.state));
   };
   user.accountChanged = () => {
     accountChanged?.call(user);
@@ -84,8 +82,9 @@ export function streamFilters(node: Node, config: StreamFilterDef, account: Acco
   follow();
   node.on('close', () => gate.close());
   return {
+    active: () => latestOnly || gate.filtering,
     offer(bucketKey, events) {
-      follow();
+      if (latestOnly) follow();
       return gate.offer(bucketKey, events);
     },
     status(status) {

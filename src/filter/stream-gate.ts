@@ -62,6 +62,11 @@ export class StreamGate {
     this.#filtering = filters(options.filter) || options.filter.heartbeat > 0;
   }
 
+  /** Whether events go through the filters (else {@link offer} passes them on as they are, apart from "latest value only"). */
+  get filtering(): boolean {
+    return this.#filtering;
+  }
+
   get totals(): Readonly<GateTotals> {
     return { ...this.#totals };
   }

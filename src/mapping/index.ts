@@ -1,5 +1,5 @@
 /** Mapping and validation of message payloads: what the stream node uses. */
-export { mapPayload } from './map-payload';
+export { mapPayload, mapSingleValue } from './map-payload';
 export { validateBucketKey, validateBucketName } from './validate';
 export { toEpochSeconds } from './timestamp';
 export { describeProblem, describeProblems, describeWarnings } from './describe';

@@ -68,6 +68,16 @@ function addPayload(payload: unknown, options: MapOptions, sink: Collector): voi
   }
 }
 
+/**
+ * The one event of the common case, a valid string, number or boolean under a valid key (or,
+ * the key being blank, the default key) with no `msgTimestamp`: what {@link mapPayload} would
+ * give, without building a result. `undefined` for anything else: then call `mapPayload`.
+ * Options are not checked: pass options that `mapPayload` accepts.
+ */
+export function mapSingleValue(payload: unknown, options: MapOptions): IsEvent | undefined {
+  return fastEvent(payload, options);
+}
+
 /** The event for the common case (a valid primitive under a valid key, no msg.timestamp), else undefined. */
 function fastEvent(payload: unknown, options: MapOptions): IsEvent | undefined {
   const key = isBlank(options.key) ? options.defaultKey : options.key;
