@@ -4,7 +4,7 @@
 import { LIMITS, TIERS } from '../src/event';
 
 /** The bench's parts, in the order they run. */
-export const PARTS = ['backlog', 'overhead', 'memory', 'latency', 'processes', 'quota-fit'] as const;
+export const PARTS = ['backlog', 'overhead', 'memory', 'latency', 'processes', 'quota-fit', 'redis'] as const;
 export type PartName = (typeof PARTS)[number];
 
 /** One backlog the `backlog` part pushes through Node-RED: written `EVENTS@LIMIT`, `+buckets` for `countBuckets`. */

@@ -14,6 +14,7 @@ import { runOverhead } from './parts/overhead';
 import type { Part } from './parts/part';
 import { runProcesses } from './parts/processes';
 import { runQuotaFit } from './parts/quota-fit';
+import { runRedis } from './parts/redis';
 import { renderNotes, renderTable } from './table';
 
 const RUNNERS: Record<PartName, Part> = {
@@ -23,6 +24,7 @@ const RUNNERS: Record<PartName, Part> = {
   latency: runLatency,
   processes: runProcesses,
   'quota-fit': runQuotaFit,
+  redis: runRedis,
 };
 
 /** Progress goes to stderr so stdout holds only the table. */

@@ -3,11 +3,13 @@
  * rate-limited batcher per access key) and tells its users about the account's state.
  */
 import type { NodeAPI } from 'node-red';
-import { AccountEngine, DropDigest, maskKey } from '../src/engine';
+import { AccountEngine, DropDigest, describeFailed, maskKey } from '../src/engine';
 import { quotaLevel } from '../src/engine/month-counter';
+import { OutageLog } from '../src/engine/outage-log';
 import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types';
 import type { AccountNode, AccountNodeDef, AccountUser, AccountView } from './lib/account-node';
 import { accountInput } from './lib/account-options';
+import { HandOvers } from './lib/hand-over';
 import { deliveryStatus } from './lib/status';
 import { Throttle } from './lib/throttle';
 import { registerVerifyRoute } from './lib/verify-route';
@@ -15,8 +17,29 @@ import { registerVerifyRoute } from './lib/verify-route';
 /** Mutable view of the node while the constructor sets it up. */
 type Building = { -readonly [K in keyof AccountNode]: AccountNode[K] };
 
+/** Queues of account nodes closed by a redeploy, for the new configuration of the same id (one per process). */
+const handOvers = new HandOvers();
+/** The runtimes whose events `handOvers` listens to. */
+const watched = new WeakSet<object>();
+
+/** A `runtime-event` as Node-RED emits it. */
+interface RuntimeEvent {
+  id?: string;
+  payload?: { state?: string; deploy?: boolean };
+}
+
 export = function (RED: NodeAPI): void {
   registerVerifyRoute(RED);
+  if (!watched.has(RED.events)) {
+    watched.add(RED.events);
+    // A queue no new configuration took by the time the flows run again is not coming back.
+    RED.events.on('flows:started', () => handOvers.abandonAll());
+    // Flows stopped for good (not for a deploy): nothing will take it.
+    RED.events.on('runtime-event', (event: RuntimeEvent) => {
+      if (event?.id === 'runtime-state' && event.payload?.state === 'stop' && !event.payload.deploy) handOvers.abandonAll();
+    });
+  }
+
   function InitialStateAccountNode(this: Building, config: AccountNodeDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -32,6 +55,7 @@ export = function (RED: NodeAPI): void {
       node.status(deliveryStatus(view, { queued: counters ? counters.queued + counters.inFlight : 0, delivered: counters?.delivered ?? 0 }));
     });
     const drops = new DropDigest((text) => node.warn(text));
+    const outages = new OutageLog((text) => node.warn(text));
     const changed = () => {
       refresh.schedule();
       for (const user of Object.values(node.users)) user.accountChanged();
@@ -40,7 +64,8 @@ export = function (RED: NodeAPI): void {
     node.view = (): AccountView => {
       const engine = node.engine;
       if (!engine) return { configError, state: 'closed' };
-      return { state: engine.state, quotaLevel: quotaLevel(engine.counters().monthEvents, engine.options.monthlyQuota) };
+      const { monthEvents, sharing } = engine.counters();
+      return { state: engine.state, quotaLevel: quotaLevel(monthEvents, engine.options.monthlyQuota), sharing, outage: outages.cause };
     };
     node.register = (user: AccountUser) => {
       node.users[user.id] = user;
@@ -73,6 +98,17 @@ export = function (RED: NodeAPI): void {
         drops.add(failed);
         if (!closing) changed();
       });
+      engine.on('outage', (cause: string | undefined) => {
+        const { queued, inFlight } = engine.counters();
+        if (cause === undefined) outages.recovered(queued + inFlight);
+        else outages.failed(cause, queued + inFlight);
+        if (!closing) changed();
+      });
+      const handed = handOvers.adopt(config.id);
+      if (handed && handed.count > 0) {
+        node.log(`took over ${handed.count} queued event(s) from the previous configuration`);
+        engine.adopt(handed);
+      }
       engine.on('warning', (message: string) => {
         node.warn(message);
         // The monthly quota's 80 % and 100 % marks come as warnings and change the status colour.
@@ -87,19 +123,25 @@ export = function (RED: NodeAPI): void {
       node.error(configError);
     }
 
-    node.on('close', (_removed: boolean, done: () => void) => {
+    node.on('close', (removed: boolean, done: () => void) => {
       closing = true;
       refresh.cancel();
+      outages.close();
       if (!node.engine) {
         drops.close();
         done();
         return;
       }
+      // Redeployed rather than removed: the new configuration of this id takes the queue.
       node.engine
-        .close()
+        .close({ handOver: !removed })
         .then((report: CloseReport) => {
           drops.close();
-          const text = `closed: ${report.delivered} delivered, ${report.spooled} spooled, ${report.undelivered} undelivered`;
+          if (report.handOver) {
+            handOvers.keep(config.id, report.handOver, (failed) => node.warn(`${failed.length} event(s) not delivered: no new configuration took the queue (${describeFailed(failed)})`));
+          }
+          const handed = report.handedOver ? `, ${report.handedOver} handed over to the new configuration` : '';
+          const text = `closed: ${report.delivered} delivered, ${report.spooled} spooled, ${report.undelivered} undelivered${handed}`;
           if (report.undelivered) node.warn(text);
           else node.log(text);
         })

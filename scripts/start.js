@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the local Events API emulator, then Node-RED with this package loaded from the
-// working tree and the system-metrics demo flow pointed at the emulator. Ctrl-C stops both.
+// working tree and the system-metrics demo flow pointed at the emulator (INITIALSTATE_ENDPOINT, which
+// every example's account uses). Ctrl-C stops both.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -11,6 +12,8 @@ const userDir = path.join(root, '.run', 'node-red');
 const demoFlow = path.join(root, 'examples', '01-system-metrics-dashboard.json');
 const DEMO_ACCOUNT = 'demo-account';
 const DEMO_KEY = 'ist_demoLocalEmulatorKey000000000000';
+// The examples' accounts name their endpoint as this environment variable, set for Node-RED below.
+const ENDPOINT_VARIABLE = '${INITIALSTATE_ENDPOINT}';
 const emulatorPort = Number(process.env.EMULATOR_PORT || 8888);
 const editorPort = Number(process.env.PORT || 1880);
 
@@ -30,7 +33,7 @@ async function startEmulatorOnFreePort(startEmulator) {
 }
 
 /** Links this working tree into the user dir so Node-RED loads it as an installed package. */
-function prepareUserDir(apiUrl) {
+function prepareUserDir() {
   const modules = path.join(userDir, 'node_modules');
   fs.mkdirSync(modules, { recursive: true });
   const link = path.join(modules, 'node-red-contrib-initial-state');
@@ -51,11 +54,13 @@ function prepareUserDir(apiUrl) {
     logging: { console: { level: 'info', metrics: false, audit: false } },
   }, null, 2)};\n`);
 
-  // Keep a user's edits to the demo flow across restarts; only repoint it at this emulator.
+  // Keep a user's edits to the demo flow across restarts. The demo account's endpoint is the
+  // environment variable set below (as in every example); a flow file of an older version that
+  // names a local emulator by URL is moved over to it.
   const flowFile = path.join(userDir, 'flows.json');
   const flows = fs.existsSync(flowFile) ? JSON.parse(fs.readFileSync(flowFile, 'utf8')) : JSON.parse(fs.readFileSync(demoFlow, 'utf8'));
   for (const node of flows) {
-    if (node.id === DEMO_ACCOUNT) node.endpoint = apiUrl;
+    if (node.id === DEMO_ACCOUNT && /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(node.endpoint || '')) node.endpoint = ENDPOINT_VARIABLE;
   }
   fs.writeFileSync(flowFile, JSON.stringify(flows, null, 2));
   const credFile = path.join(userDir, 'flows_cred.json');
@@ -68,10 +73,11 @@ async function main() {
   ensureBuilt();
   const { startEmulator } = require(path.join(root, 'dist', 'src', 'emulator'));
   const emulator = await startEmulatorOnFreePort(startEmulator);
-  prepareUserDir(emulator.apiUrl);
+  prepareUserDir();
 
   const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, INITIALSTATE_ENDPOINT: emulator.apiUrl },
   });
   let announced = false;
   red.stdout.on('data', (chunk) => {

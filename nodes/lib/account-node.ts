@@ -1,5 +1,6 @@
 import type { Node, NodeDef } from 'node-red';
 import type { AccountEngine } from '../../src/engine';
+import type { Sharing } from '../../src/engine/limiter';
 import type { AccountState } from '../../src/engine/types';
 
 /** The account config node's settings as the editor saves them (numbers may arrive as strings). */
@@ -60,6 +61,10 @@ export interface AccountView {
   state: AccountState;
   /** Share of the monthly quota delivered this month: 0, 80 (at least 80 %) or 100. Default 0. */
   quotaLevel?: 0 | 80 | 100;
+  /** How the key's rate limit is shared (see the engine's `Sharing`). Default 'alone'. */
+  sharing?: Sharing;
+  /** The cause of the failures since the last success (e.g. `ECONNREFUSED 127.0.0.1:8890`); unset when there is none. */
+  outage?: string;
 }
 
 /** A flow node that uses an account: it is told when the account's state changes. */

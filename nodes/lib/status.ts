@@ -1,4 +1,5 @@
 import type { NodeStatus } from 'node-red';
+import { causeCode } from '../../src/engine/outage-log';
 import type { AccountView } from './account-node';
 
 /** Events a node (or an account) has waiting and has delivered. */
@@ -17,16 +18,19 @@ export const STOPPED: Partial<Record<AccountView['state'], string>> = {
 /**
  * The status a node shows for the account's state plus its own counts: green while sending,
  * yellow while waiting (rate limit, retry) or past 80 % of the monthly quota, red when sending
- * stopped or the monthly quota is used up, `{}` when there is nothing to say.
+ * stopped or the monthly quota is used up, `{}` when there is nothing to say. While retrying it
+ * names the cause in short (`ECONNREFUSED, 5 q`, yellow); while other clients share the key
+ * (no Redis), `shared key, 5 q`.
  */
 export function deliveryStatus(account: AccountView, counts: StatusCounts): NodeStatus {
   if (account.configError) return { fill: 'red', shape: 'ring', text: 'invalid account' };
   const stopped = STOPPED[account.state];
   if (stopped) return { fill: 'red', shape: 'ring', text: counts.queued ? `${stopped}, ${counts.queued} q` : stopped };
   switch (account.state) {
-    case 'rate-limited':
     case 'retrying':
-      return { fill: 'yellow', shape: 'ring', text: `${account.state}, ${counts.queued} q` };
+      return { fill: 'yellow', shape: 'ring', text: `${account.outage ? causeCode(account.outage).slice(0, 14) : 'retrying'}, ${counts.queued} q` };
+    case 'rate-limited':
+      return { fill: 'yellow', shape: 'ring', text: `${account.sharing === 'shared' ? 'shared key' : 'rate-limited'}, ${counts.queued} q` };
     case 'closed':
       return { fill: 'grey', shape: 'ring', text: 'closed' };
     default:
@@ -35,6 +39,7 @@ export function deliveryStatus(account: AccountView, counts: StatusCounts): Node
         return { fill: account.quotaLevel === 100 ? 'red' : 'yellow', shape: 'dot', text: `quota ${account.quotaLevel}%, ${counts.delivered} sent` };
       }
       if (!counts.queued && !counts.delivered) return {};
+      if (counts.queued && account.sharing === 'shared') return { fill: 'green', shape: 'ring', text: `shared key, ${counts.queued} q` };
       return {
         fill: 'green',
         shape: counts.queued ? 'ring' : 'dot',

@@ -20,7 +20,10 @@ import { resolveOptions, validateRuntimeOptions, type ResolvedOptions } from './
  * - Events sent to a bucket that was never created create it (as the service does), without a name.
  * - The monthly quota refuses a request once the events accepted for its key reached `monthlyQuota`;
  *   the request that crosses it is still accepted whole. Only `reset()` starts a new "month".
- * - An empty array, or a URL-form request without event parameters, is 400 (`at least one event`).
+ * - An empty JSON array, or a POST with neither a body nor event URL parameters, is 400 (`NO_EVENTS`);
+ *   a GET without event parameters, which the Blueprint allows, is 204 and stores nothing.
+ * - A 400 body has the service's shape `{message: {error: {type, message}}}` plus the emulator's
+ *   `errors` list (see `badRequestBody`).
  * - Only `/api/*` requests are logged and listed by `requests()`; a reset or hanging request has status 0.
  * - A faulted request never counts against the rate window (`counted: false`).
  */

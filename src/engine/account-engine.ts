@@ -1,160 +1,115 @@
 import { EventEmitter } from 'node:events';
-import { LIMITS, type IsEvent } from '../event';
+import type { IsEvent } from '../event';
 import { accountState, stateReason } from './account-state';
-import { Alarm } from './alarm';
-import { decideCreated, decidePiece, explainAnswer } from './answer';
-import type { Bucket, Piece } from './bucket';
 import { BucketError } from './bucket-error';
-import { BODY_LIMIT, BucketQueues, type MemoryStats } from './bucket-queues';
-import { backoffDelay } from './backoff';
-import { ticketOf, ticketSlot, type DeliveryTicket, type TicketSlot } from './delivery-ticket';
-import { eventBytes } from './event-size';
+import { BucketRequests } from './bucket-requests';
+import { ticketOf, ticketSlot, type TicketSlot } from './delivery-ticket';
+import { DurableQueue, type MemoryStats } from './durable-queue';
+import { engineLimiter, plainHttpWarning, type AccountEngineDeps } from './engine-deps';
 import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
-import { processLimiters, type LimiterRegistry } from './limiter-registry';
+import type { Limiter } from './limiter';
 import { maskKey, redactKey } from './mask-key';
 import { MonthCounter } from './month-counter';
-import { requestsPerWindow, resolveAccountOptions } from './options';
-import type { RateLimiter, SlotRequest, SlotTicket } from './rate-limiter';
-import { backsOff, classifyResponse, type ResponseKind } from './response';
+import { resolveAccountOptions } from './options';
+import { shortCause } from './outage-log';
+import { QueueHandOver } from './queue-hand-over';
 import { QuotaProbe } from './quota-probe';
-import { RetryTimers } from './retry-timers';
-import { Spool } from './spool';
-import type {
-  AccountEngineEvents,
-  AccountOptions,
-  AccountState,
-  BucketResult,
-  CloseReport,
-  Counters,
-  DeliveryResult,
-  DropReason,
-  FailedEvent,
-} from './types';
+import { readyAt } from './ready';
+import { classifyResponse, responseMessage, type ResponseKind } from './response';
+import { SendLoop } from './send-loop';
+import type { AccountEngineEvents, AccountOptions, AccountState, BucketResult, CloseOptions, CloseReport, Counters, DeliveryResult, DropReason, FailedEvent } from './types';
 
-/** What an engine may be given instead of the real thing (tests, the bench). */
-export interface AccountEngineDeps {
-  /** HTTP client. Default: `got` with keep-alive, bound to the options' endpoint and key. */
-  http?: HttpClient;
-  /** The clock, ms since 1970. Default `Date.now`. */
-  now?: () => number;
-  /** Uniform in [0, 1) for back-off jitter. Default `Math.random`. */
-  random?: () => number;
-  /**
-   * Where the engine gets the rate limiter for its key. Default {@link processLimiters}, shared
-   * by every engine of the process; a registry of its own makes the engine behave as if it ran
-   * in a process of its own (tests of several processes on one key).
-   */
-  limiters?: LimiterRegistry;
-}
-
-/** Attempts `createBucket()` makes through 5xx, network errors and unexpected 4xx before it rejects. */
-export const CREATE_BUCKET_ATTEMPTS = 5;
+export { CREATE_BUCKET_ATTEMPTS } from './bucket-requests';
+export { REFILL_CHUNK, type MemoryStats } from './durable-queue';
+export type { AccountEngineDeps } from './engine-deps';
 /** ms close waits, after aborting the requests in flight, for their outcome to be known. */
 const ABORT_GRACE_MS = 100;
-export { REFILL_CHUNK, type MemoryStats } from './bucket-queues';
 
-/** A slot request that can be told it will never be granted (close). */
-interface Grant extends SlotRequest {
-  cancel?: () => void;
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
-}
+/**
+ * Where the engine is in its life: sending ('open', then 'draining' in close), stopped by an
+ * answer or the spool until reconfigured, 'handing-over' (close waits for the requests in flight
+ * only), 'stopping' once close's deadline passed (no request starts, answers other than success
+ * are ignored), then 'closed'.
+ */
+type Mode = 'open' | 'draining' | 'key-rejected' | 'spool-unreadable' | 'handing-over' | 'stopping' | 'closed';
 
 /**
  * The shared, rate-limited batcher of one account (access key): queues events per bucket and
- * delivers them in batches through the process's limiter for the key, handling every answer of
- * the Events API (see `initial-state-api.md`). Typed events: {@link AccountEngineEvents}.
+ * delivers them in batches through one send loop paced by the key's limiter, handling every
+ * answer of the Events API (see `initial-state-api.md`). Typed events: {@link AccountEngineEvents}.
  */
 export class AccountEngine extends EventEmitter {
   /** The resolved options. */
   readonly options: Readonly<AccountOptions>;
   readonly #http: HttpClient;
-  readonly #ownsHttp: boolean;
   readonly #now: () => number;
-  readonly #random: () => number;
-  readonly #limiter: RateLimiter;
-  readonly #limiters: LimiterRegistry;
-  /** Aborted at close's deadline: tears down the requests still in flight. */
+  readonly #limiter: Limiter;
+  /** Lets go of the limiter, and of the HTTP client when it is the engine's own (close). */
+  readonly #release: () => void;
+  /** Aborted at close's deadline: ends the send loop and tears down the requests in flight. */
   readonly #abort = new AbortController();
-  /** Requests in flight. */
-  readonly #sending = new Set<Promise<HttpResult>>();
-  /** `createBucket()` calls waiting out a back-off. */
-  readonly #bucketRetries = new RetryTimers();
+  readonly #loop: SendLoop<HttpResult>;
+  readonly #queue: DurableQueue;
+  readonly #requests: BucketRequests;
+  readonly #month: MonthCounter;
+  readonly #quota: QuotaProbe;
+  readonly #count = { delivered: 0, rateLimited: 0, dropped: 0 };
+  #lastError: { at: number; cause: string } | undefined;
+  /** The cause of the failures since the last success (network, 5xx); undefined when the last answer was fine. */
+  #outage: string | undefined;
   /** The last error reported by a warning, so a lasting one is not repeated. */
   #warned: string | undefined;
-  readonly #queues: BucketQueues;
-  readonly #grants = new Set<Grant>();
-  readonly #spool: Spool | undefined;
-  readonly #month: MonthCounter;
-  #delivered = 0;
-  #requests = 0;
-  #retries = 0;
-  #rateLimited = 0;
-  #dropped = 0;
-  #lastError: string | undefined;
   #state: AccountState = 'idle';
-  #keyRejected = false;
-  readonly #quota: QuotaProbe;
-  /** The spool lost events spilled to it: see {@link #spoolLost}. */
-  #spoolUnreadable = false;
-  #waitingForWindow = false;
+  #mode: Mode = 'open';
   /** Events queued at or before this time are sent without waiting for `flushInterval`. */
   #flushBefore = -Infinity;
-  #pumpQueued = false;
-  readonly #alarm: Alarm;
   #closing: Promise<CloseReport> | undefined;
-  /** Close's deadline passed: no request starts any more, answers other than success are ignored. */
-  #stopping = false;
-  #closed = false;
   #drained: (() => void) | undefined;
 
   /**
    * @param options account options; see {@link resolveAccountOptions} (throws on bad ones)
-   * @param deps replacements for the HTTP client, clock and randomness
+   * @param deps replacements for the HTTP client, clock, randomness and limiter
    */
   constructor(options: Partial<AccountOptions> & { accessKey: string }, deps: AccountEngineDeps = {}) {
     super();
     this.options = Object.freeze(resolveAccountOptions(options));
-    const { endpoint, accessKey } = this.options;
+    const { endpoint, accessKey, requestTimeout } = this.options;
     this.#now = deps.now ?? Date.now;
-    this.#random = deps.random ?? Math.random;
-    this.#alarm = new Alarm(() => this.#pump(), this.#now);
     this.#quota = new QuotaProbe(this.options.quotaProbeInterval);
-    this.#ownsHttp = deps.http === undefined;
-    this.#http = deps.http ?? createHttpClient({ endpoint, accessKey, requestTimeout: this.options.requestTimeout });
-    this.#limiters = deps.limiters ?? processLimiters;
-    this.#limiter = this.#limiters.acquire(endpoint, accessKey, {
-      limit: requestsPerWindow(this.options.tier),
-      windowMs: this.options.windowMs,
-      now: this.#now,
+    this.#http = deps.http ?? createHttpClient({ endpoint, accessKey, requestTimeout });
+    const { limiter, release } = engineLimiter(this.options, deps, this.#now);
+    this.#limiter = limiter;
+    this.#release = deps.http ? release : () => (release(), this.#http.close());
+    const warning = (message: string): boolean => this.emit('warning', message);
+    this.#month = new MonthCounter({ file: this.options.quotaFile, quota: this.options.monthlyQuota, now: this.#now, warn: warning });
+    const fail = this.#fail.bind(this);
+    this.#queue = new DurableQueue(this.options, fail, (bucket) => this.#stop('spool-unreadable', `spool file ${this.#queue.spoolFile} no longer holds the queued events of bucket '${bucket.key}': sending stopped; restart to recover what the file still holds`));
+    this.#requests = new BucketRequests(this.#queue, this.#http, this.options, deps.random ?? Math.random, this.#now, {
+      phase: () => (this.#mode === 'closed' ? 'closed' : this.#mode === 'stopping' ? 'stopping' : 'open'),
+      learn: (kind, message, result) => this.#learn(kind, message, result),
+      delivered: (count) => {
+        this.#count.delivered += count;
+        this.#month.add(count);
+      },
+      dropped: (failures) => this.emit('dropped', failures),
+      warn: warning,
+      answered: (detail) => {
+        this.#quota.answered();
+        this.#refreshState(detail);
+        this.#drained?.();
+      },
+      closedError: (bucketKey) => this.#createError(bucketKey, 'closed'),
     });
-    const warnings: string[] = [];
-    const failures: FailedEvent[] = [];
-    const url = new URL(endpoint);
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-      warnings.push(`Endpoint ${url.origin} is plain http: the access key travels unencrypted`);
-    }
-    this.#month = new MonthCounter({
-      file: this.options.quotaFile,
-      quota: this.options.monthlyQuota,
-      now: this.#now,
-      warn: (message) => this.emit('warning', message),
-    });
-    if (this.options.persist === 'file') this.#spool = new Spool(this.options.spoolFile!);
-    this.#queues = new BucketQueues(this.options, this.#spool, (bucket) => this.#spoolLost(bucket));
-    if (this.#spool) {
-      failures.push(...this.#replay(warnings));
-      if (this.#queues.queued > 0) this.#schedulePump();
-    }
+    const replayed = this.options.persist === 'file' ? this.#queue.replay(this.#now()) : { failures: [] };
+    const loop = { readyAt: (now: number) => this.#readyAt(now), claim: (now: number) => this.#claim(now), waiting: () => this.#refreshState('waiting for the rate-limit window') };
+    this.#loop = new SendLoop<HttpResult>(this.#limiter, loop, this.#abort.signal, this.#now);
+    void this.#loop.run();
     // Listeners are attached after the constructor returns.
-    if (warnings.length + failures.length > 0) {
-      process.nextTick(() => {
-        warnings.forEach((warning) => this.emit('warning', warning));
-        if (failures.length > 0) this.emit('dropped', failures);
-      });
-    }
+    const warnings = [plainHttpWarning(endpoint), replayed.warning].filter((text): text is string => text !== undefined);
+    process.nextTick(() => {
+      warnings.forEach(warning);
+      if (replayed.failures.length > 0) this.emit('dropped', replayed.failures);
+    });
     this.#refreshState('started');
   }
 
@@ -165,23 +120,15 @@ export class AccountEngine extends EventEmitter {
 
   /** A snapshot of the counters. */
   counters(): Counters {
-    return {
-      queued: this.#queues.queued,
-      inFlight: this.#queues.inFlight,
-      delivered: this.#delivered,
-      requests: this.#requests,
-      retries: this.#retries,
-      rateLimited: this.#rateLimited,
-      dropped: this.#dropped,
-      monthEvents: this.#month.count,
-      lastError: this.#lastError,
-      state: this.#state,
-    };
+    const { queued, inFlight } = this.#queue;
+    const { requests, retries } = this.#requests;
+    const lastError = this.#lastError && { ...this.#lastError };
+    return { queued, inFlight, ...this.#count, requests, retries, monthEvents: this.#month.count, lastError, state: this.#state, sharing: this.#limiter.sharing, window: this.#limiter.window() };
   }
 
   /** How many queued events are held in memory, and how many live only in the spool file. */
   memoryStats(): MemoryStats {
-    return this.#queues.memoryStats();
+    return this.#queue.memoryStats();
   }
 
   /**
@@ -189,121 +136,54 @@ export class AccountEngine extends EventEmitter {
    * With `persist: 'file'` they are in the spool file before this returns; beyond `memoryWindow`
    * they are only there, and what is sent or reported later is the copy read back from it.
    *
-   * @param onSettled called exactly once, when every event is delivered or failed
+   * @param onSettled called exactly once, when every event is delivered or failed (or, at close,
+   *   durable in the spool: `spooled`)
    */
   submit(bucketKey: string, events: IsEvent[], onSettled?: (result: DeliveryResult) => void): void {
     const now = this.#now();
-    const slot = ticketSlot(bucketKey, events.length, now, onSettled);
-    const failures: FailedEvent[] = [];
-    if (this.#closing) {
-      for (const event of events) failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'closed', 'the account is closing', 1, 0, now));
-      return this.#reportDropped(failures, slot, now);
+    this.#enqueue(bucketKey, events, ticketSlot(bucketKey, events.length, now, onSettled), now);
+  }
+
+  #enqueue(bucketKey: string, events: IsEvent[], slot: TicketSlot | undefined, now: number): void {
+    const failures = this.#closing
+      ? events.map((event) => this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'closed', 'the account is closing', 1, 0, now))
+      : this.#queue.enqueue(bucketKey, events, slot, now);
+    if (!this.#closing) {
+      this.#loop.wake();
+      if (this.#state === 'idle') this.#refreshState('events queued');
     }
-    const bucket = this.#queues.bucket(bucketKey);
-    const accepted: IsEvent[] | undefined = this.#spool ? [] : undefined;
-    /** The newest `spilled` of `accepted` go to the tail, the first at `phase` in the submit. */
-    let spilled = 0;
-    let phase = 0;
-    const toSpool = (): void => {
-      if (!accepted || accepted.length === 0) return;
-      const start = bucket.nextIndex - accepted.length;
-      const offset = this.#spool!.append(bucket.key, start, accepted);
-      if (spilled > 0) bucket.tail!.append(offset, bucket.nextIndex - spilled, spilled, now, slot, phase);
-      accepted.length = 0;
-      spilled = 0;
-    };
-    const { maxQueue, overflow, memoryWindow } = this.options;
-    for (let index = 0; index < events.length; index++) {
-      const event = events[index]!;
-      if (eventBytes(event) > BODY_LIMIT) {
-        failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'too-large', `the event is over the ${LIMITS.bodyBytes}-byte body limit`, 0, 0, now));
-        continue;
-      }
-      if (this.#queues.queued >= maxQueue) {
-        if (overflow === 'refuse-newest') {
-          failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'overflow', `the queue is full (maxQueue ${maxQueue}): refused the newest event`, 0, 0, now));
-          continue;
-        }
-        // The spool must hold the new events before their removal records can refer to them.
-        toSpool();
-        const dropped = this.#dropOldest(now);
-        if (!dropped) {
-          failures.push(this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'overflow', `the queue is full (maxQueue ${maxQueue}) and its oldest event could not be read back from the spool: refused the newest event`, 0, 0, now));
-          continue;
-        }
-        failures.push(dropped);
-      }
-      // A bucket's spilled events are its newest: once it has some, the new ones follow them.
-      if (bucket.tail && (spilled > 0 || bucket.tail.length > 0 || this.#queues.resident >= memoryWindow)) {
-        if (spilled === 0) phase = index;
-        spilled += 1;
-      } else this.#queues.keep(bucket, event, now, slot, this.#startsGroup(index));
-      bucket.nextIndex += 1;
-      accepted?.push(event);
-      this.#queues.added(1);
-    }
-    toSpool();
-    this.#schedulePump();
-    if (this.#state === 'idle') this.#refreshState('events queued');
-    this.#reportDropped(failures, slot, now);
+    if (failures.length > 0) this.emit('dropped', failures);
+    // Only a shared ticket can belong to an empty submit.
+    if (typeof slot === 'object') slot.settleIfEmpty(now);
   }
 
   /** Sends partial batches now instead of waiting for `flushInterval`. */
   flush(): void {
     this.#flushBefore = this.#now();
-    this.#schedulePump();
+    this.#loop.wake();
   }
 
   /**
-   * Creates a bucket through the limiter. 429 answers are waited out and retried; 5xx, network
-   * errors, 404 and other unexpected 4xx are retried with back-off, up to
-   * {@link CREATE_BUCKET_ATTEMPTS} attempts in all, or until close.
+   * Creates a bucket, as a request of its own through the send loop. 429 answers are waited out
+   * and retried; 5xx, network errors, 404 and other unexpected 4xx are retried with back-off, up
+   * to `CREATE_BUCKET_ATTEMPTS` (5) attempts in all, or until close.
    * Resolves `{created}`: true for 201, false for 204 (it existed). Rejects with a
    * {@link BucketError} whose `code` is 'key-rejected', 'invalid' (400, 409, 413),
    * 'quota-exceeded', 'http' (attempts used up) or 'closed'.
    */
   createBucket(bucketKey: string, bucketName?: string): Promise<BucketResult> {
     return new Promise((resolve, reject) => {
-      const closed = (why: string): void => reject(new BucketError('closed', `Bucket '${bucketKey}' not created: the account ${why}`));
-      if (this.#closing) return closed('is closing');
-      let failures = 0;
-      const request: Grant = {
-        grant: (slot) => {
-          this.#grants.delete(request);
-          void this.#send(slot, (signal) => this.#http.createBucket(bucketKey, bucketName, signal)).then((result) => {
-            if (this.#stopping) return closed('closed');
-            const kind = classifyResponse(result);
-            if (kind === 'rate-limited') return this.#acquire(request);
-            const message = kind === 'ok' ? '' : this.#redact(`Bucket '${bucketKey}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
-            this.#learn(kind, message);
-            if (kind === 'ok') {
-              this.#queues.bucket(bucketKey).created = true;
-              resolve({ bucketKey, bucketName, created: result.status === 201 });
-            } else if (kind === 'invalid' || kind === 'too-large') reject(new BucketError('invalid', message));
-            else if (kind === 'key-rejected' || kind === 'quota-exceeded') reject(new BucketError(kind, message));
-            else if (backsOff(kind) && ++failures < CREATE_BUCKET_ATTEMPTS) this.#retryLater(failures, () => this.#acquire(request), () => closed('closed'));
-            else reject(new BucketError('http', `${message} (attempt ${failures})`));
-            this.#schedulePump();
-          });
-        },
-        // Sending stopped before a slot came: a rejected key says so, anything else is a close.
-        cancel: () =>
-          this.#keyRejected ? reject(new BucketError('key-rejected', `Bucket '${bucketKey}' not created: ${this.#lastError ?? 'access key rejected'}`)) : closed('closed'),
-      };
-      this.#acquire(request);
+      if (this.#closing || this.#mode === 'key-rejected' || this.#mode === 'spool-unreadable') return reject(this.#createError(bucketKey));
+      this.#queue.bucket(bucketKey).creates.push({ bucketName, resolve, reject, failures: 0 });
+      this.#loop.wake();
     });
-  }
-
-  /** Runs `retry` after a back-off for `failures` failures, unless close comes first (then `cancel`). */
-  #retryLater(failures: number, retry: () => void, cancel: () => void): void {
-    this.#retries += 1;
-    this.#bucketRetries.later(backoffDelay(failures, this.options.backoffBase, this.options.backoffCap, this.#random), retry, cancel);
   }
 
   /**
    * Drains for up to `closeTimeout`, then keeps what is left in the spool (persist 'file':
-   * `spooled`) or reports it failed with reason 'closed' (`undelivered`). `delivered` counts
-   * the events delivered while draining. Calling it again returns the same promise.
+   * `spooled`, their submits settle with `spooled`), hands it over (`handOver`, see
+   * {@link CloseOptions}) or reports it failed with reason 'closed' (`undelivered`). `delivered`
+   * counts the events delivered while closing. Calling it again returns the same promise.
    *
    * Requests still in flight at the deadline are aborted, and close waits up to 100 ms for
    * their outcome: an answer that is already in counts (delivered, with its spool record
@@ -313,208 +193,108 @@ export class AccountEngine extends EventEmitter {
    * and sent again after a restart, so delivery is at-least-once (a duplicate is at most one
    * batch per request in flight at the deadline).
    */
-  close(): Promise<CloseReport> {
-    this.#closing ??= this.#close();
+  close(options: CloseOptions = {}): Promise<CloseReport> {
+    this.#closing ??= this.#close(options.handOver === true && this.options.persist !== 'file');
     return this.#closing;
   }
 
-  async #close(): Promise<CloseReport> {
-    const deliveredBefore = this.#delivered;
+  /**
+   * Queues the events another engine handed over at its close (see {@link CloseOptions.handOver}),
+   * after what this one holds; their submits settle here. Events over `maxQueue` meet the overflow policy.
+   */
+  adopt(handOver: QueueHandOver): void {
+    const now = this.#now();
+    const events = handOver.take();
+    for (let from = 0, to = 1; from < events.length; from = to++) {
+      const { bucketKey, ticket } = events[from]!;
+      while (to < events.length && events[to]!.bucketKey === bucketKey && events[to]!.ticket === ticket) to++;
+      this.#enqueue(bucketKey, events.slice(from, to).map((handed) => handed.event), ticket, now);
+    }
+  }
+
+  async #close(handOver: boolean): Promise<CloseReport> {
+    const deliveredBefore = this.#count.delivered;
     this.#flushBefore = Infinity;
-    this.#schedulePump();
-    if (!this.#keyRejected && !this.#quota.paused && this.#queues.queued + this.#queues.inFlight > 0) {
+    this.#loop.wake();
+    if (handOver && (this.#mode === 'open' || this.#mode === 'key-rejected')) this.#mode = 'handing-over';
+    else if (this.#mode === 'open' && !this.#quota.paused) this.#mode = 'draining';
+    const done = (): boolean =>
+      this.#mode === 'handing-over' ? this.#loop.sending.size === 0 : this.#mode !== 'draining' || this.#quota.paused || this.#queue.queued + this.#queue.inFlight === 0;
+    if (!done()) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.closeTimeout);
-        this.#drained = () => {
-          clearTimeout(timer);
-          resolve();
-        };
+        this.#drained = () => done() && (clearTimeout(timer), resolve());
       });
     }
     this.#drained = undefined;
-    this.#stopping = true;
-    this.#alarm.clear();
-    if (this.#sending.size > 0) {
-      this.#abort.abort();
+    const stoppedBy = this.#mode;
+    this.#mode = 'stopping';
+    this.#abort.abort();
+    if (this.#loop.sending.size > 0) {
       let grace: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled(this.#sending), new Promise((resolve) => (grace = setTimeout(resolve, ABORT_GRACE_MS)))]);
+      await Promise.race([Promise.allSettled(this.#loop.sending), new Promise((resolve) => (grace = setTimeout(resolve, ABORT_GRACE_MS)))]);
       clearTimeout(grace);
     }
-    this.#closed = true;
-    this.#bucketRetries.abandonAll();
-    this.#cancelGrants();
-    const now = this.#now();
-    let left = 0;
-    const failures: FailedEvent[] = [];
-    for (const { bucketKey, events, tickets, attempts, spilled } of this.#queues.drain()) {
-      left += events.length + spilled;
-      if (!this.#spool) {
-        events.forEach((event, i) => failures.push(this.#fail(bucketKey, event, tickets[i], 'closed', 'not delivered before close', attempts, 0, now)));
-      }
+    this.#mode = 'closed';
+    for (const bucket of this.#queue.values()) {
+      bucket.creates.splice(0).forEach((call) => call.reject(this.#createError(bucket.key, stoppedBy === 'key-rejected' ? 'key-rejected' : 'closed')));
     }
+    const { left, failures, handed } = this.#queue.drain(this.#now(), handOver);
     if (failures.length > 0) this.emit('dropped', failures);
-    this.#queues.clear();
-    this.#spool?.close();
     this.#month.close();
-    this.#limiters.release(this.options.endpoint, this.options.accessKey);
-    if (this.#ownsHttp) this.#http.close();
+    this.#release();
     this.#refreshState('closed');
-    const delivered = this.#delivered - deliveredBefore;
-    return this.#spool ? { delivered, spooled: left, undelivered: 0 } : { delivered, spooled: 0, undelivered: left };
+    const delivered = this.#count.delivered - deliveredBefore;
+    if (this.options.persist === 'file') return { delivered, spooled: left, undelivered: 0, handedOver: 0 };
+    if (!handOver) return { delivered, spooled: 0, undelivered: left, handedOver: 0 };
+    return { delivered, spooled: 0, undelivered: 0, handedOver: left, ...(left > 0 ? { handOver: new QueueHandOver(handed) } : {}) };
   }
 
-  /**
-   * Queues what the spool held, at most `maxQueue` events: beyond that the overflow policy drops
-   * the events written first ('drop-oldest') or last ('refuse-newest'), and the spool is rewritten
-   * without them (see {@link BucketQueues.replay}). Adds what to warn about to `warnings`; returns
-   * the dropped events.
-   */
-  #replay(warnings: string[]): FailedEvent[] {
-    const { maxQueue, overflow, spoolFile } = this.options;
-    const now = this.#now();
-    const loaded = this.#queues.replay(now);
-    if (loaded.badLines > 0) {
-      warnings.push(`Spool file ${spoolFile}: ${loaded.badLines} line(s) could not be read and were skipped; every intact record was recovered`);
-    }
-    const what = overflow === 'drop-oldest' ? 'dropped the oldest' : 'refused the newest';
-    const message = `the spool held ${loaded.held} events, over maxQueue ${maxQueue}: ${what} ${loaded.overflow.length}`;
-    return loaded.overflow.map(({ bucketKey, event }) => this.#fail(bucketKey, event, undefined, 'overflow', message, 0, 0, now));
-  }
-
-  /** URL transport: a submit travels in requests of its own, of at most `batchSize` events. */
-  #startsGroup(index: number): boolean {
-    return this.options.transport === 'url' && index % this.options.batchSize === 0;
-  }
-
-  /**
-   * Drops the oldest queued (not in-flight) event of all buckets; undefined when it could not be
-   * read back from the spool (then the caller refuses the newest instead).
-   */
-  #dropOldest(now: number): FailedEvent | undefined {
-    const oldest = this.#queues.dropOldest();
-    if (!oldest) return undefined;
-    const message = `the queue is full (maxQueue ${this.options.maxQueue}): dropped the oldest event`;
-    return this.#fail(oldest.bucketKey, oldest.event, oldest.ticket, 'overflow', message, 0, 0, now);
-  }
-
-  #fail(bucketKey: string, event: IsEvent, ticket: DeliveryTicket | undefined, reason: DropReason, message: string, attempts: number, status: number, now: number): FailedEvent {
-    this.#dropped += 1;
+  #fail(bucketKey: string, event: IsEvent, ticket: ReturnType<typeof ticketOf>, reason: DropReason, message: string, attempts: number, status: number, now: number): FailedEvent {
+    this.#count.dropped += 1;
     return ticket ? ticket.failed(event, reason, message, attempts, status, now) : { bucketKey, event, reason, message };
   }
 
-  #reportDropped(failures: FailedEvent[], slot: TicketSlot | undefined, now: number): void {
-    if (failures.length > 0) this.emit('dropped', failures);
-    // Only a shared ticket can belong to an empty submit.
-    if (typeof slot === 'object') slot.settleIfEmpty(now);
+  #sending(): boolean {
+    return this.#mode === 'open' || this.#mode === 'draining';
   }
 
-  #schedulePump(): void {
-    if (this.#pumpQueued || this.#stopping) return;
-    this.#pumpQueued = true;
-    // A promise job rather than queueMicrotask, which fake timers may hold back.
-    void Promise.resolve().then(() => {
-      this.#pumpQueued = false;
-      this.#pump();
-    });
+  /** When the send loop has its next request to make. */
+  #readyAt(now: number): number {
+    if (!this.#sending()) return Infinity;
+    let at = Infinity;
+    for (const bucket of this.#queue.values()) at = Math.min(at, readyAt(bucket, this.options, now, this.#flushBefore));
+    const { ready, next } = this.#quota.admit(at <= now ? 1 : 0, at, now);
+    return ready > 0 ? now : next;
   }
 
-  /** Asks the limiter for as many slots as there are buckets ready, and wakes up for the next. */
-  #pump(): void {
-    if (this.#stopping || this.#keyRejected || this.#spoolUnreadable) return;
-    const now = this.#now();
-    let ready = 0;
-    let next = Infinity;
-    for (const bucket of this.#queues.values()) {
-      const at = this.#queues.readyAt(bucket, now, this.#flushBefore);
-      if (at <= now) ready += 1;
-      else next = Math.min(next, at);
-    }
-    ({ ready, next } = this.#quota.admit(ready, next, now));
-    for (let wanted = ready - this.#grants.size; wanted > 0; wanted--) {
-      const request: SlotRequest = { grant: (slot) => this.#onGrant(request, slot) };
-      this.#acquire(request);
-    }
-    this.#waitingForWindow = this.#grants.size > 0 && this.#limiter.blockedUntil > now;
-    this.#alarm.set(next);
-  }
-
-  #acquire(request: SlotRequest): void {
-    this.#grants.add(request);
-    this.#limiter.acquire(request);
-  }
-
-  /** A slot is ours: spend it on the ready bucket whose oldest event is oldest. */
-  #onGrant(request: SlotRequest, slot: SlotTicket): void {
-    this.#grants.delete(request);
-    const now = this.#now();
-    const paused = this.#stopping || this.#keyRejected || this.#quota.holds(now);
-    const chosen = paused ? undefined : this.#queues.oldestReady(now, this.#flushBefore);
-    if (!chosen) return this.#limiter.giveBack(slot);
-    this.#quota.started();
-    chosen.busy = true;
-    if (!chosen.created) {
-      const bucket = chosen;
-      void this.#send(slot, (signal) => this.#http.createBucket(bucket.key, undefined, signal)).then((result) => this.#onCreated(bucket, result));
-      return;
-    }
-    if (chosen.pieces.length === 0 && !this.#queues.takeBatch(chosen)) {
-      chosen.busy = false;
-      return this.#limiter.giveBack(slot);
-    }
-    const bucket = chosen;
-    const piece = chosen.pieces[0]!;
-    piece.attempts += 1;
-    const send = this.options.transport === 'url' ? this.#http.getEvents : this.#http.postEvents;
-    void this.#send(slot, (signal) => send.call(this.#http, bucket.key, piece.events, signal)).then((result) => this.#onSent(bucket, piece, result));
-  }
-
-  /** The spool lost spilled events: stop rather than guess. */
-  #spoolLost(bucket: Bucket): void {
-    if (this.#spoolUnreadable) return;
-    // Only a file changed under the engine gets here. A restart reads back every intact record
-    // and says how many lines it could not.
-    this.#spoolUnreadable = true;
-    this.#lastError = `spool file ${this.#spool!.file} no longer holds the queued events of bucket '${bucket.key}': sending stopped; restart to recover what the file still holds`;
-    this.#stopSending();
-    this.emit('warning', this.#lastError);
-    this.#refreshState('spool unreadable');
-  }
-
-  /** Makes one request on a granted slot and feeds the limiter its answer. */
-  async #send(slot: SlotTicket, request: (signal: AbortSignal) => Promise<HttpResult>): Promise<HttpResult> {
-    this.#requests += 1;
-    const sending = request(this.#abort.signal);
-    this.#sending.add(sending);
-    let result: HttpResult;
-    try {
-      result = await sending;
-    } finally {
-      this.#sending.delete(sending);
-    }
-    this.#limiter.observe(slot, result);
-    return result;
+  #claim(now: number): ReturnType<BucketRequests['claim']> {
+    if (!this.#sending() || this.#quota.holds(now)) return undefined;
+    const job = this.#requests.claim(now, this.#flushBefore);
+    if (job) this.#quota.started();
+    return job;
   }
 
   /** Updates the engine-wide state that any answer can change. */
-  #learn(kind: ResponseKind, message: string): void {
+  #learn(kind: ResponseKind, message: string, result: HttpResult): void {
     if (kind === 'ok') {
-      this.#waitingForWindow = false;
       this.#warned = undefined;
-      if (this.#quota.resume()) {
-        this.#refreshState('the service accepts events again');
+      if (this.#outage !== undefined) {
+        this.#outage = undefined;
+        this.emit('outage', undefined);
       }
+      if (this.#quota.resume()) this.#refreshState('the service accepts events again');
       return;
     }
-    this.#lastError = message;
-    if (kind === 'rate-limited') {
-      this.#rateLimited += 1;
-      this.#waitingForWindow = true;
-    } else if (kind === 'key-rejected') {
-      this.#keyRejected = true;
-      this.#stopSending();
-      // Announce at once: an explicit createBucket() answer has no #afterAnswer() to do it.
-      this.#refreshState('access key rejected');
-    } else if (kind === 'quota-exceeded') {
+    // An outage's cause is the answer itself, without the bucket a creation was for: the endpoint is what fails.
+    const cause = shortCause(kind === 'transient' ? redactKey(responseMessage(result), this.options.accessKey) : message);
+    this.#lastError = { at: this.#now(), cause };
+    if (kind === 'transient') {
+      this.#outage = cause;
+      this.emit('outage', cause);
+    } else if (kind === 'rate-limited') this.#count.rateLimited += 1;
+    else if (kind === 'key-rejected') this.#stop('key-rejected');
+    else if (kind === 'quota-exceeded') {
       this.#quota.pause(this.#now());
       this.#refreshState('monthly event quota used up');
     } else if ((kind === 'not-found' || kind === 'client-error') && message !== this.#warned) {
@@ -524,120 +304,37 @@ export class AccountEngine extends EventEmitter {
     }
   }
 
-  /** Answers may quote the key back: never pass it on. */
-  #redact(text: string): string {
-    return redactKey(text, this.options.accessKey);
-  }
-
-  #stopSending(): void {
-    this.#cancelGrants();
-    this.#alarm.clear();
-  }
-
-  /** Withdraws every slot request; an explicit createBucket() among them is settled. */
-  #cancelGrants(): void {
-    for (const request of this.#grants) {
-      this.#limiter.cancel(request);
-      request.cancel?.();
+  /** Sending stops until reconfigured; explicit bucket creations not under way are settled. */
+  #stop(mode: 'key-rejected' | 'spool-unreadable', message?: string): void {
+    if (this.#mode === 'stopping' || this.#mode === 'closed' || this.#mode === mode) return;
+    if (message) this.#lastError = { at: this.#now(), cause: message };
+    this.#mode = mode;
+    for (const bucket of this.#queue.values()) {
+      (bucket.busy ? bucket.creates.splice(1) : bucket.creates.splice(0)).forEach((call) => call.reject(this.#createError(bucket.key)));
     }
-    this.#grants.clear();
+    if (message) this.emit('warning', message);
+    this.#refreshState(mode === 'key-rejected' ? 'access key rejected' : 'spool unreadable');
   }
 
-  #onCreated(bucket: Bucket, result: HttpResult): void {
-    bucket.busy = false;
-    const kind = classifyResponse(result);
-    if (this.#closed || (this.#stopping && kind !== 'ok')) return;
-    this.#quota.answered();
-    const message = kind === 'ok' ? '' : this.#redact(`Bucket '${bucket.key}' not created: ${explainAnswer(kind, result, this.options.endpoint)}`);
-    this.#learn(kind, message);
-    const decision = decideCreated(kind);
-    if (decision === 'created') bucket.created = true;
-    else if (decision === 'resend') this.#retries += 1;
-    else if (decision === 'back-off') this.#backOff(bucket);
-    else if (decision === 'assume-created') {
-      bucket.created = true;
-      this.emit('warning', this.#lastError!);
-    }
-    this.#afterAnswer(`bucket ${bucket.key}: ${kind}`);
-  }
-
-  #onSent(bucket: Bucket, piece: Piece, result: HttpResult): void {
-    bucket.busy = false;
-    const kind = classifyResponse(result);
-    if (this.#closed || (this.#stopping && kind !== 'ok')) return;
-    this.#quota.answered();
-    const message = kind === 'ok' ? '' : this.#redact(explainAnswer(kind, result, this.options.endpoint));
-    this.#learn(kind, message);
-    const now = this.#now();
-    const decision = decidePiece(kind, piece);
-    switch (decision.action) {
-      case 'deliver':
-        bucket.failures = 0;
-        bucket.retryAt = 0;
-        this.#settlePiece(bucket, piece, result.status, now);
-        break;
-      case 'resend':
-        this.#retries += 1;
-        break;
-      case 'split':
-        this.#retries += 1;
-        bucket.pieces.splice(0, 1, ...decision.halves);
-        break;
-      case 'fail':
-        this.#settlePiece(bucket, piece, result.status, now, decision.reason, message);
-        break;
-      case 'back-off':
-        this.#backOff(bucket);
-        break;
-      case 'hold':
-        break;
-    }
-    this.#afterAnswer(`${kind} (HTTP ${result.status})`);
-  }
-
-  /** A transient failure: the same request goes again after a jittered delay. */
-  #backOff(bucket: Bucket): void {
-    this.#retries += 1;
-    bucket.failures += 1;
-    const { backoffBase, backoffCap } = this.options;
-    bucket.retryAt = this.#now() + backoffDelay(bucket.failures, backoffBase, backoffCap, this.#random);
-  }
-
-  /** The first piece got its final answer: delivered, or failed for `reason`. */
-  #settlePiece(bucket: Bucket, piece: Piece, status: number, now: number, reason?: DropReason, message = ''): void {
-    this.#queues.release(bucket, piece);
-    const count = piece.events.length;
-    if (reason) {
-      const failures = piece.events.map((event, i) => this.#fail(bucket.key, event, piece.tickets[i], reason, message, piece.attempts, status, now));
-      this.emit('dropped', failures);
-    } else {
-      this.#delivered += count;
-      this.#month.add(count);
-      piece.tickets.forEach((ticket) => ticket?.delivered(piece.attempts, status, now));
-    }
-    this.#queues.compactSpool();
-  }
-
-  #afterAnswer(detail: string): void {
-    this.#refreshState(detail);
-    if (this.#drained && this.#queues.queued + this.#queues.inFlight === 0) this.#drained();
-    if (this.#drained && (this.#keyRejected || this.#quota.paused)) this.#drained();
-    this.#pump();
+  /** Why an explicit bucket creation cannot be made: `code`, else the engine's stop or close. */
+  #createError(bucketKey: string, code: 'key-rejected' | 'closed' = this.#mode === 'key-rejected' ? 'key-rejected' : 'closed'): BucketError {
+    const why = code === 'key-rejected' ? (this.#lastError?.cause ?? 'access key rejected') : `the account ${this.#closing && this.#mode !== 'closed' && this.#mode !== 'stopping' ? 'is closing' : 'closed'}`;
+    return new BucketError(code, `Bucket '${bucketKey}' not created: ${why}`);
   }
 
   #refreshState(detail: string): void {
     const state = accountState({
-      closed: this.#closed,
-      spoolUnreadable: this.#spoolUnreadable,
-      keyRejected: this.#keyRejected,
+      closed: this.#mode === 'closed',
+      spoolUnreadable: this.#mode === 'spool-unreadable',
+      keyRejected: this.#mode === 'key-rejected',
       quotaPaused: this.#quota.paused,
-      pending: this.#queues.queued + this.#queues.inFlight,
-      retrying: () => [...this.#queues.values()].some((bucket) => bucket.failures > 0),
-      waitingForWindow: this.#waitingForWindow,
+      pending: this.#queue.queued + this.#queue.inFlight,
+      retrying: () => [...this.#queue.values()].some((bucket) => bucket.failures > 0),
+      waitingForWindow: this.#limiter.blockedUntil > this.#now(),
     });
     if (state === this.#state) return;
     this.#state = state;
-    this.emit('state', state, `${maskKey(this.options.accessKey)} ${stateReason(state, detail, this.#lastError)}`);
+    this.emit('state', state, `${maskKey(this.options.accessKey)} ${stateReason(state, detail, this.#lastError?.cause)}`);
   }
 
   // Typed EventEmitter surface.

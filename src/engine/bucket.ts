@@ -1,4 +1,5 @@
 import type { IsEvent } from '../event';
+import type { BucketResult } from './types';
 import type { DeliveryTicket, TicketSlot } from './delivery-ticket';
 import type { EventQueue } from './event-queue';
 import type { SpilledTail } from './spilled-tail';
@@ -12,6 +13,15 @@ export interface Piece {
   /** When the oldest event was queued. */
   oldest: number;
   attempts: number;
+}
+
+/** An explicit `createBucket()` call waiting for its answer: each sends a request of its own. */
+export interface CreateCall {
+  bucketName?: string;
+  resolve: (result: BucketResult) => void;
+  reject: (error: Error) => void;
+  /** Attempts that failed with an answer worth a back-off. */
+  failures: number;
 }
 
 /** One bucket's queue, its batch in flight and its back-off, as the engine keeps them. */
@@ -33,6 +43,8 @@ export interface Bucket {
   retryAt: number;
   failures: number;
   created: boolean;
+  /** Explicit `createBucket()` calls still to send, oldest first (sent before the bucket's events). */
+  creates: CreateCall[];
 }
 
 /** Events queued in a bucket, in memory or spilled. */

@@ -34,6 +34,7 @@ export class DeliveryTicket {
   readonly #events: number;
   #pending: number;
   #delivered = 0;
+  #spooled = 0;
   /** Allocated on the first failure: most submits have none. */
   #failed: FailedEvent[] | undefined;
   #attempts = 0;
@@ -53,6 +54,12 @@ export class DeliveryTicket {
   delivered(attempts: number, status: number, now: number): void {
     this.#delivered += 1;
     this.#settleOne(attempts, status, now);
+  }
+
+  /** One event is durable in the spool at close: it is sent after the restart. */
+  spooled(now: number): void {
+    this.#spooled += 1;
+    this.#settleOne(0, this.#status, now);
   }
 
   /** One event will never be delivered. */
@@ -83,6 +90,7 @@ export class DeliveryTicket {
       attempts: this.#attempts,
       latencyMs: now - this.submittedAt,
       status: this.#status,
+      ...(this.#spooled > 0 ? { spooled: this.#spooled } : {}),
     });
   }
 }

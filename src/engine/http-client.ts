@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IsEvent } from '../event';
 import { redactKey } from './mask-key';
-import type { RateInfo } from './rate-limiter';
+import type { RateInfo } from './limiter';
 
 /**
  * One HTTP answer as the engine needs it. `status` 0 marks a network error or timeout, with

@@ -2,6 +2,9 @@
 export * from './types';
 export { AccountEngine, CREATE_BUCKET_ATTEMPTS, type AccountEngineDeps, type MemoryStats } from './account-engine';
 export { BucketError } from './bucket-error';
+export { QueueHandOver, type HandedEvent } from './queue-hand-over';
+export { WindowLimiter, type WindowLimiterOptions } from './window-limiter';
+export type { Limiter, RateInfo, Sharing, Slot, WindowView } from './limiter';
 export { LimiterRegistry, processLimiters } from './limiter-registry';
 export { DEFAULT_ACCOUNT_OPTIONS, resolveAccountOptions, requestsPerWindow } from './options';
 export { maskKey } from './mask-key';

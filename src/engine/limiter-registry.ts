@@ -1,9 +1,10 @@
-import { RateLimiter, type RateLimiterOptions } from './rate-limiter';
+import type { Limiter } from './limiter';
+import { WindowLimiter, type WindowLimiterOptions } from './window-limiter';
 
 const registryKey = (endpoint: string, accessKey: string): string => `${endpoint}\n${accessKey}`;
 
 interface Entry {
-  limiter: RateLimiter;
+  limiter: Limiter;
   users: number;
 }
 
@@ -16,28 +17,28 @@ export class LimiterRegistry {
   readonly #limiters = new Map<string, Entry>();
 
   /**
-   * The limiter for `endpoint` + `accessKey`, created with `options` by its first user; later
-   * users share it (and what it learnt). Pair every call with {@link LimiterRegistry.release}.
+   * The limiter for `endpoint` + `accessKey`: a {@link WindowLimiter} made with `options` by its
+   * first user; later users share it (and what it learnt). Pair every call with {@link LimiterRegistry.release}.
    */
-  acquire(endpoint: string, accessKey: string, options: RateLimiterOptions): RateLimiter {
+  acquire(endpoint: string, accessKey: string, options: WindowLimiterOptions): Limiter {
     const key = registryKey(endpoint, accessKey);
     let entry = this.#limiters.get(key);
     if (!entry) {
-      entry = { limiter: new RateLimiter(options), users: 0 };
+      entry = { limiter: new WindowLimiter(options), users: 0 };
       this.#limiters.set(key, entry);
     }
     entry.users += 1;
     return entry.limiter;
   }
 
-  /** Gives up one use of the limiter; the last user's release disposes of it. */
+  /** Gives up one use of the limiter; the last user's release closes it. */
   release(endpoint: string, accessKey: string): void {
     const key = registryKey(endpoint, accessKey);
     const entry = this.#limiters.get(key);
     if (!entry) return;
     entry.users -= 1;
     if (entry.users <= 0) {
-      entry.limiter.dispose();
+      void entry.limiter.close();
       this.#limiters.delete(key);
     }
   }

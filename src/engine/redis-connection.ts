@@ -69,16 +69,7 @@ export class RedisConnection {
     this.#repeatLogMs = options.repeatLogMs ?? 60_000;
     this.#log = options.log;
     this.#onChange = options.onChange;
-    const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-    const connecting = this.#connect(connectTimeoutMs).catch((err: unknown) => this.#down(err));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        if (this.#state === 'connecting') this.#down(new Error(`no connection within ${connectTimeoutMs} ms`));
-        resolve();
-      }, connectTimeoutMs);
-    });
-    this.#firstAttempt = Promise.race([connecting, timeout]).finally(() => clearTimeout(timer));
+    this.#firstAttempt = this.#start(options.connectTimeoutMs ?? 2000);
   }
 
   /** True while scripts can run (connected, and the last command was answered). */
@@ -144,8 +135,15 @@ export class RedisConnection {
     }
   }
 
-  async #connect(connectTimeoutMs: number): Promise<void> {
-    const { createClient } = await import('redis');
+  /** Loads the client, then gives the first connection `connectTimeoutMs` (the module's loading is not counted). */
+  async #start(connectTimeoutMs: number): Promise<void> {
+    let createClient: typeof import('redis').createClient;
+    try {
+      ({ createClient } = await import('redis'));
+    } catch (err) {
+      this.#down(err);
+      return;
+    }
     if (this.#state === 'closed') return;
     const client = createClient({
       url: this.#url,
@@ -156,7 +154,18 @@ export class RedisConnection {
     this.#client = client;
     client.on('error', (err: unknown) => this.#down(err));
     client.on('ready', () => this.#up());
-    await client.connect();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        if (this.#state === 'connecting') this.#down(new Error(`no connection within ${connectTimeoutMs} ms`));
+        resolve();
+      }, connectTimeoutMs);
+    });
+    const connected = client.connect().then(
+      () => undefined,
+      (err: unknown) => this.#down(err),
+    );
+    await Promise.race([connected, timeout]).finally(() => clearTimeout(timer));
   }
 
   #timed<T>(work: Promise<T>, message: string): Promise<T> {

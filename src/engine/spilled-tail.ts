@@ -100,6 +100,13 @@ export class SpilledTail<T> {
     return wanted - left;
   }
 
+  /** The ticket slot and queue time of every spilled event, oldest first (close settles them as spooled). */
+  *slots(): Generator<[T | undefined, number]> {
+    for (let run = this.#head; run < this.#offsets.length; run++) {
+      for (let i = 0; i < this.#counts[run]!; i++) yield [this.#slots[run], this.#times[run]!];
+    }
+  }
+
   #dropRun(): void {
     this.#slots[this.#head] = undefined;
     this.#head += 1;

@@ -3,6 +3,8 @@
  * Implementation lives beside this file; nothing here imports Node-RED.
  */
 import type { IsEvent, TierName } from '../event';
+import type { Sharing, WindowView } from './limiter';
+import type { QueueHandOver } from './queue-hand-over';
 
 /** What to do with a new event when the queue already holds `maxQueue` events. */
 export type OverflowPolicy = 'drop-oldest' | 'refuse-newest';
@@ -90,6 +92,11 @@ export interface DeliveryResult {
   latencyMs: number;
   /** HTTP status of the last response that settled these events (204 on success). */
   status: number;
+  /**
+   * Events that were still queued at close and are durable in the spool file (`persist: 'file'`):
+   * neither delivered nor failed, they are sent after the restart. Unset otherwise.
+   */
+  spooled?: number;
 }
 
 /** The account's state as shown in node status. */
@@ -113,8 +120,13 @@ export interface Counters {
   rateLimited: number;   // 429 answers
   dropped: number;
   monthEvents: number;   // events delivered this calendar month
-  lastError?: string;
+  /** The last error an answer (or the spool) gave: when (ms since 1970) and its cause, the key never in it. */
+  lastError?: { at: number; cause: string };
   state: AccountState;
+  /** How the key's rate limit is shared (see {@link Sharing}). */
+  sharing: Sharing;
+  /** The limiter's current window. */
+  window: WindowView;
 }
 
 /** What `close()` did with what was left. */
@@ -122,6 +134,20 @@ export interface CloseReport {
   delivered: number;
   spooled: number;
   undelivered: number;
+  /** Events handed over (`close({handOver: true})` without a spool): see {@link CloseReport.handOver}. */
+  handedOver: number;
+  /** The queue handed over, for the next engine's `adopt()`; set when `handedOver` > 0. */
+  handOver?: QueueHandOver;
+}
+
+/** Options of `close()`. */
+export interface CloseOptions {
+  /**
+   * Hand the queue to the next configuration instead of reporting it not delivered (persist
+   * 'off'; with a spool the spool file keeps it). Close then waits only for the requests in
+   * flight, not for the backlog to drain. Default false.
+   */
+  handOver?: boolean;
 }
 
 /** Result of creating a bucket: 201 → created true, 204 → false. */
@@ -137,6 +163,12 @@ export interface AccountEngineEvents {
   state: (state: AccountState, detail: string) => void;
   /** Events were dropped (overflow, rejected, closed): never silent. */
   dropped: (failed: FailedEvent[]) => void;
+  /**
+   * The endpoint could not be reached or failed (network error, DNS, TLS, timeout, 5xx): `cause`
+   * short (e.g. `ECONNREFUSED 127.0.0.1:8890`), on every such answer; `undefined` once a request
+   * succeeds again after one.
+   */
+  outage: (cause: string | undefined) => void;
   /** Something a user should see (monthly quota at 80 %, plain http endpoint, spool recovery). */
   warning: (message: string) => void;
 }

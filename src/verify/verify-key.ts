@@ -2,7 +2,8 @@
  * "Verify key": asks an Events API endpoint whether it accepts an access key, with one request
  * that carries no events, so nothing is stored: `GET <endpoint>/events?accessKey=…[&bucketKey=…]`.
  * The service checks the key before it looks at the events (the emulator does the same), so a
- * `401`/`403` means the key is refused, and a `400` for the missing events means it passed.
+ * `401`/`403` means the key is refused, and any answer past that check means it passed: the
+ * emulator answers `204` (nothing stored, no bucket made), or `400` when no bucket key went along.
  * The key travels only in that request: no answer, cause or error text here carries it.
  */
 import { createHttpClient, type HttpResult } from '../engine/http-client';
@@ -30,7 +31,7 @@ export interface VerifyKeyOptions {
   endpoint: string;
   /** The key to check; must not be empty. */
   accessKey: string;
-  /** Sent along when given (the account's default bucket), as a real send would; default none. */
+  /** Sent along when given (the account's default bucket), as a real send would; default none (an empty `bucketKey` parameter). */
   bucketKey?: string;
   /** ms the answer may take before the endpoint counts as unreachable; default 5000. */
   timeoutMs?: number;

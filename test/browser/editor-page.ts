@@ -16,6 +16,7 @@ interface EditorWindow {
       eachNode(cb: (node: { id: string; type: string; name?: string }) => void): void;
     };
     workspaces: { active(): string };
+    actions: { invoke(name: string): void };
   };
 }
 
@@ -78,6 +79,25 @@ export async function dragIn(page: Page, type: string, x: number, y: number): Pr
   const added = (await nodeIds(page, type)).filter((id) => !before.includes(id));
   if (added.length !== 1) throw new Error(`dragging ${type} in added ${added.length} nodes`);
   return added[0];
+}
+
+/** Adds a flow tab (as the + button does) and waits until it is the active one: room to drag nodes in. */
+export async function newFlowTab(page: Page): Promise<void> {
+  const before = await page.evaluate(() => (window as unknown as EditorWindow).RED.workspaces.active());
+  await page.evaluate(() => (window as unknown as EditorWindow).RED.actions.invoke('core:add-flow'));
+  await page.waitForFunction((id) => (window as unknown as EditorWindow).RED.workspaces.active() !== id, before);
+}
+
+/** Imports one of this package's examples through Import → Examples, as a user does. */
+export async function importExample(page: Page, example: string): Promise<void> {
+  await page.keyboard.press('Control+i');
+  await page.locator('#red-ui-clipboard-dialog-import-tabs').getByText('Examples', { exact: true }).click();
+  const tree = page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label-text');
+  await tree.getByText('node-red-contrib-initial-state', { exact: true }).click();
+  await tree.getByText(example, { exact: true }).click();
+  const importButton = page.locator('#red-ui-clipboard-dialog-ok');
+  await importButton.click();
+  await importButton.waitFor({ state: 'hidden' });
 }
 
 /** Wires the first output of node `from` to the input of node `to`. */
@@ -148,4 +168,62 @@ export async function saveScreenshot(page: Page, name: string, clip?: Locator): 
   const file = path.join(dir, `${name}.png`);
   if (clip) await clip.screenshot({ path: file });
   else await page.screenshot({ path: file });
+}
+
+/**
+ * What does not fit in the topmost open edit dialog, as one line each (empty when all fits):
+ * a select whose widest option's text (measured in the select's own font) is wider than the
+ * select leaves for text, a row label that wraps or overflows its box, and any visible control
+ * whose right edge passes the dialog's form.
+ */
+export async function clippedControls(page: Page): Promise<string[]> {
+  await settled(page);
+  return page.evaluate(() => {
+    const all = <T = HTMLElement>(root: ParentNode, selector: string): T[] => Array.from(root.querySelectorAll(selector)) as T[];
+    const trays = all(document, '.red-ui-tray').filter((t) => t.offsetParent !== null);
+    const form = trays.at(-1)?.querySelector('.red-ui-tray-content form') as HTMLElement | null | undefined;
+    if (!form) return ['no open edit dialog'];
+    const visible = (el: HTMLElement): boolean => el.offsetParent !== null && el.getClientRects().length > 0;
+    const name = (el: Element): string => el.id || `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')}`;
+    const canvas = (document.createElement('canvas') as HTMLCanvasElement).getContext('2d')!;
+    const problems: string[] = [];
+    const formRight = form.getBoundingClientRect().right;
+    for (const select of all<HTMLSelectElement>(form, 'select')) {
+      if (!visible(select)) continue;
+      const style = getComputedStyle(select);
+      canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      // The drop-down arrow takes about 20 px of the box.
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      for (const option of Array.from(select.options)) {
+        const need = canvas.measureText(option.text).width;
+        if (need > room) problems.push(`${name(select)}: option "${option.text}" needs ${Math.ceil(need)} px, has ${Math.floor(room)}`);
+      }
+    }
+    for (const label of all(form, '.form-row > label:first-child')) {
+      if (!visible(label) || label.textContent!.trim() === '') continue;
+      const lineHeight = parseFloat(getComputedStyle(label).lineHeight) || 20;
+      if (label.scrollWidth > label.clientWidth + 1) problems.push(`label "${label.textContent!.trim()}" overflows (${label.scrollWidth} > ${label.clientWidth} px)`);
+      if (label.getBoundingClientRect().height > lineHeight * 1.5) problems.push(`label "${label.textContent!.trim()}" wraps onto ${Math.round(label.getBoundingClientRect().height / lineHeight)} lines`);
+    }
+    for (const control of all(form, 'input, select, button, .red-ui-typedInput-container')) {
+      if (!visible(control) || (control instanceof HTMLInputElement && control.type === 'hidden')) continue;
+      const right = control.getBoundingClientRect().right;
+      if (right > formRight + 1) problems.push(`${name(control)} ends ${Math.ceil(right - formRight)} px past the dialog`);
+    }
+    return problems;
+  });
+}
+
+/** Waits until the topmost edit dialog stopped sliding in (its position the same over two frames). */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const trays = Array.from(document.querySelectorAll('.red-ui-tray')) as HTMLElement[];
+        const tray = trays.filter((t) => t.offsetParent !== null).at(-1);
+        if (!tray) return resolve(false);
+        const before = tray.getBoundingClientRect().left;
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(tray.getBoundingClientRect().left === before)));
+      }),
+  );
 }

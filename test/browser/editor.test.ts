@@ -1,59 +1,23 @@
 /**
- * The editor as a user meets it: a real Node-RED (started as a user starts it, with this package
- * installed in its user directory), a real Chromium, and the local emulator as the Events API.
+ * The editor as a user meets it: a real Node-RED set up as `npm start` sets it up (this package
+ * installed, the demo flow and its account, INITIALSTATE_ENDPOINT naming the emulator), a real
+ * Chromium, and the local emulator as the Events API.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { startEmulator } from '../../src/emulator';
-import type { Emulator } from '../../src/emulator/types';
-import { launchBrowser, type LaunchedBrowser } from '../support/browser';
-import { deploy, dragIn, flowNode, invalidMarks, nodeIds, openEditDialog, openEditor, paletteNode, nodeIdByName, saveScreenshot, setTypedInput, typeInto, wire } from './editor-page';
+import { clippedControls, deploy, dragIn, flowNode, importExample, invalidMarks, newFlowTab, nodeIdByName, nodeIds, openEditDialog, paletteNode, saveScreenshot, setTypedInput, typeInto, wire } from './editor-page';
+import { editorSession } from './editor-session';
 import { waitFor } from '../support/poll';
-import { RedProcess } from '../support/red-process';
-import { prepareUserDir } from './user-dir';
 
 const ACCESS_KEY = 'ist_editorTestKey000000000000000000';
 const TYPES = ['initialstate-stream', 'initialstate-bucket'] as const;
 
 describe('editor: the Initial State nodes as a user meets them (browser)', function () {
   this.timeout(120_000);
-  let emulator: Emulator;
-  let red: RedProcess;
-  let browser: LaunchedBrowser;
+  const session = editorSession('editor');
   let page: Page;
-
-  before(async () => {
-    emulator = await startEmulator({ rateLimit: 1000 });
-    red = new RedProcess();
-    prepareUserDir(red);
-    await red.start();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    await openEditor(page, red.url);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await red?.dispose();
-    await emulator?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    // What the user would have seen, and what Node-RED said, for whoever reads the failure.
-    const file = path.resolve('test-results', `editor-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`);
-    mkdirSync(path.dirname(file), { recursive: true });
-    await page?.screenshot({ path: file }).catch(() => undefined);
-    console.error(`screenshot: ${file}\nNode-RED output:\n${red?.output.slice(-5000)}`);
-    // Leave no dialog open over the workspace for the next test.
-    for (let i = 0; i < 3; i++) {
-      const cancel = await page.$('#node-config-dialog-cancel:visible, #node-dialog-cancel:visible, .red-ui-notification button:visible:has-text("Cancel")');
-      if (!cancel) break;
-      await cancel.click();
-      await cancel.waitForElementState('hidden');
-    }
+  before(() => {
+    page = session.page;
   });
 
   it('shows its flow nodes under one "Initial State" palette category, each with its icon', async () => {
@@ -66,20 +30,27 @@ describe('editor: the Initial State nodes as a user meets them (browser)', funct
       const image = await icon.evaluate((el) => getComputedStyle(el).backgroundImage);
       assert.match(image, /icons\/node-red-contrib-initial-state\/initialstate\.svg/, `${type} icon`);
       // The icon is served, not a broken link.
-      const res = await red.request('/icons/node-red-contrib-initial-state/initialstate.svg');
+      const res = await session.red.request('/icons/node-red-contrib-initial-state/initialstate.svg');
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /svg/);
     }
+    // The palette names them as the README does.
+    const paletteText = async (type: string) => (await paletteNode(page, type).innerText()).replace(/\s+/g, ' ').trim();
+    assert.equal(await paletteText('initialstate-stream'), 'stream event');
+    assert.equal(await paletteText('initialstate-bucket'), 'create bucket');
     // The account is a config node: in the config sidebar's types, not in the palette.
     assert.equal(await paletteNode(page, 'initialstate-account').count(), 0);
   });
 
   it('a user drags a stream node in, creates an account, sets a key, deploys, and an inject click reaches the dashboard', async () => {
+    const { emulator, red, browser } = session;
+    await newFlowTab(page);
     const stream = await dragIn(page, 'initialstate-stream', 420, 120);
     const inject = await dragIn(page, 'inject', 160, 120);
     await wire(page, inject, stream);
 
     await openEditDialog(page, stream);
+    assert.deepEqual(await clippedControls(page), [], 'the stream dialog');
     await page.locator('#node-input-btn-account-add').click();
     await page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
     const accessKey = page.locator('#node-config-input-accessKey');
@@ -121,40 +92,23 @@ describe('editor: the Initial State nodes as a user meets them (browser)', funct
     }
   });
 
-  it('imports the demo flow from Import → Examples; pointed at the emulator, it charts live on the dashboard', async () => {
-    await page.keyboard.press('Control+i');
-    await page.locator('#red-ui-clipboard-dialog-import-tabs').getByText('Examples', { exact: true }).click();
-    const tree = page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label-text');
-    await tree.getByText('node-red-contrib-initial-state', { exact: true }).click();
-    await tree.getByText('01-system-metrics-dashboard', { exact: true }).click();
-    const importButton = page.locator('#red-ui-clipboard-dialog-ok');
-    await importButton.click();
-    await importButton.waitFor({ state: 'hidden' });
+  it('runs the demo flow as npm start sets it up, with no edit: it charts live on the dashboard', async () => {
+    const { emulator, browser } = session;
     await page.locator('.red-ui-tab', { hasText: 'System metrics' }).click();
     const stream = await nodeIdByName(page, 'initialstate-stream', 'system metrics');
     const inject = await nodeIdByName(page, 'inject', 'every 5 s');
     await flowNode(page, stream).waitFor();
-
-    // The example ships with the real endpoint and no key: the user points it at the emulator.
-    await openEditDialog(page, stream);
-    await page.locator('#node-input-btn-account-edit').click();
-    await page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
-    await typeInto(page.locator('#node-config-input-accessKey'), ACCESS_KEY);
-    await typeInto(page.locator('#node-config-input-endpoint'), emulator.apiUrl);
-    await page.locator('#node-config-dialog-ok').click();
-    await page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
-    await page.locator('#node-dialog-ok').click();
-    await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
-    await deploy(page);
+    assert.equal((await invalidMarks(page, stream)).valid, true);
 
     // A few more readings than the 5 s timer gives, so the charts have a line to draw.
     const metrics = (): number => emulator.events({ bucketKey: 'system-metrics' }).length;
     for (let readings = 1; readings <= 4; readings++) {
+      const before = metrics();
       await flowNode(page, inject).locator('.red-ui-flow-node-button').click();
-      await waitFor(`reading ${readings} at the emulator`, () => metrics() >= readings * 3, { describe: () => `${metrics()} events` });
+      await waitFor(`reading ${readings} at the emulator`, () => metrics() >= before + 3, { describe: () => `${metrics()} events` });
     }
     assert.deepEqual([...new Set(emulator.events({ bucketKey: 'system-metrics' }).map((e) => e.key))].sort(), ['cpu_load', 'free_memory_mb', 'uptime_h']);
-    // The deploy and inject notifications fade by themselves; the screenshot shows the flow without them.
+    // The inject notifications fade by themselves; the screenshot shows the flow without them.
     await page.waitForFunction(() => !document.querySelector('.red-ui-notification'));
     await page.locator('#red-ui-workspace-chart').evaluate((chart) => chart.scrollTo(0, 0));
     await flowNode(page, stream).locator('.red-ui-flow-node-status-label', { hasText: /^\d+ sent$/ }).waitFor();
@@ -173,12 +127,30 @@ describe('editor: the Initial State nodes as a user meets them (browser)', funct
     }
   });
 
+  it('imports an example from Import → Examples, and it delivers to the emulator as imported (no red triangle, no edit)', async () => {
+    const { emulator } = session;
+    await importExample(page, '02-sensor-fan-out-report-by-exception');
+    await page.locator('.red-ui-tab', { hasText: 'Sensor, report by exception' }).click();
+    const stream = await nodeIdByName(page, 'initialstate-stream', 'sensor streams');
+    await flowNode(page, stream).waitFor();
+    const marks = await invalidMarks(page, stream);
+    assert.deepEqual([marks.valid, marks.triangle], [true, false], `errors: ${marks.errors.join('; ')}`);
+    await deploy(page);
+    // Its inject fires once on deploy.
+    await waitFor('the sensor\'s three streams', () => emulator.events({ bucketKey: 'sensor-1' }).length >= 3);
+    assert.deepEqual([...new Set(emulator.events({ bucketKey: 'sensor-1' }).map((e) => e.key))].sort(), ['humidity', 'pressure', 'temperature']);
+  });
+
   it('marks invalid settings before deploy: an empty access key, batch size 0, a bucket key with ":"', async () => {
+    const { emulator } = session;
+    await newFlowTab(page);
     const stream = await dragIn(page, 'initialstate-stream', 420, 260);
     await openEditDialog(page, stream);
     await page.locator('#node-input-btn-account-add').click();
     await page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
     await typeInto(page.locator('#node-config-input-endpoint'), emulator.apiUrl);
+    await page.locator('#initialstate-account-tabs a[href="#initialstate-account-tab-delivery"]').click();
+    await page.locator('#initialstate-account-tab-delivery').waitFor({ state: 'visible' });
     const batchSize = page.locator('#node-config-input-batchSize');
     await typeInto(batchSize, '0');
     await typeInto(page.locator('#node-config-input-name'), 'Invalid account');

@@ -14,7 +14,7 @@ const TYPES = ['initialstate-account', 'initialstate-bucket', 'initialstate-stre
  * Runs the editor scripts of the three nodes, in the order Node-RED loads them, against a stub
  * `RED` that records each registered definition. `$` finds no dialog inputs, as outside a dialog.
  */
-function loadEditor(): Record<string, Definition> {
+function loadEditor(): { defs: Record<string, Definition>; styles: string[] } {
   const defs: Record<string, Definition> = {};
   const RED = {
     nodes: { registerType: (type: string, def: Definition) => (defs[type] = def) },
@@ -27,19 +27,22 @@ function loadEditor(): Record<string, Definition> {
         },
     },
   };
-  const $ = () => ({ val: () => undefined });
-  const context = vm.createContext({ RED, $, window: {} as Record<string, unknown> });
+  // `$` finds no dialog inputs; the one element made outside a dialog is the shared stylesheet.
+  const styles: string[] = [];
+  const $ = () => ({ val: () => undefined, text: (css: string) => ({ appendTo: () => styles.push(css) }) });
+  const document = { getElementById: () => (styles.length > 0 ? {} : null) };
+  const context = vm.createContext({ RED, $, document, window: {} as Record<string, unknown> });
   for (const type of TYPES) {
     const html = fs.readFileSync(path.join(NODES, `${type}.html`), 'utf8');
     const script = /<script type="text\/javascript">([\s\S]*?)<\/script>/.exec(html)?.[1];
     assert.ok(script, `${type}.html has an editor script`);
     vm.runInContext(script, context);
   }
-  return defs;
+  return { defs, styles };
 }
 
 describe('nodes editor files', () => {
-  const defs = loadEditor();
+  const { defs, styles } = loadEditor();
 
   it('registers each node, the flow nodes under one "Initial State" category with the icon', () => {
     assert.deepEqual(Object.keys(defs).sort(), [...TYPES]);
@@ -52,9 +55,42 @@ describe('nodes editor files', () => {
     }
   });
 
-  it('declares the access key a required password credential', () => {
-    // JSON first: objects made inside the vm have the vm's prototypes.
-    assert.deepEqual(JSON.parse(JSON.stringify(defs['initialstate-account'].credentials)), { accessKey: { type: 'password', required: true } });
+  it('declares the access key a required password credential and the Redis URL a password credential', () => {
+    // JSON first: objects made inside the vm have the vm's prototypes (functions drop out).
+    assert.deepEqual(JSON.parse(JSON.stringify(defs['initialstate-account'].credentials)), { accessKey: { type: 'password', required: true }, redisUrl: { type: 'password' } });
+    const redisUrl = defs['initialstate-account'].credentials.redisUrl.validate as Validate;
+    assert.equal(redisUrl.call({ rateShare: 'local' }, '', {}), true, 'not needed unless shared through Redis');
+    assert.match(String(redisUrl.call({ rateShare: 'redis' }, '', {})), /errors\.redisUrl/);
+    assert.match(String(redisUrl.call({ rateShare: 'redis' }, 'http://x', {})), /errors\.redisUrl/);
+    assert.equal(redisUrl.call({ rateShare: 'redis' }, 'rediss://user:pw@cache:6380', {}), true);
+    assert.equal(redisUrl.call({ rateShare: 'redis' }, '__PWRD__', {}), true, 'a stored URL the editor only holds a placeholder for');
+  });
+
+  it('has the runtime\'s defaults for the settings agreed with the runtime (brief: account and stream node settings)', () => {
+    const account = defs['initialstate-account'].defaults;
+    assert.deepEqual([account.rateShare.value, account.redisPrefix.value, account.stayWithinQuota.value], ['local', '', false]);
+    assert.equal(defs['initialstate-stream'].defaults.nullValues.value, 'skip');
+  });
+
+  it('accepts an endpoint that is an environment variable, as the examples\' ${INITIALSTATE_ENDPOINT}', () => {
+    const endpoint = defs['initialstate-account'].defaults.endpoint.validate!;
+    assert.equal(endpoint.call({}, '${INITIALSTATE_ENDPOINT}', {}), true);
+    assert.equal(endpoint.call({}, 'http://127.0.0.1:8888/api', {}), true);
+    assert.match(String(endpoint.call({}, '${}', {})), /errors\.endpoint/);
+    assert.match(String(endpoint.call({}, 'INITIALSTATE_ENDPOINT', {})), /errors\.endpoint/);
+  });
+
+  it('adds one shared stylesheet for the three dialogs, once', () => {
+    assert.equal(styles.length, 1);
+    assert.match(styles[0], /\.initialstate-dialog \.form-row > label:first-child \{ width: 130px; white-space: nowrap; \}/);
+  });
+
+  it('names the palette entries "stream event" and "create bucket", and the account "Initial State"', () => {
+    const labels = (type: string) => JSON.parse(fs.readFileSync(path.join(NODES, 'locales', 'en-US', `${type}.json`), 'utf8'))[type];
+    assert.equal(labels('initialstate-stream').paletteLabel, 'stream event');
+    assert.equal(labels('initialstate-bucket').paletteLabel, 'create bucket');
+    assert.equal(labels('initialstate-account').paletteLabel, 'Initial State');
+    assert.equal(labels('initialstate-account').label.tier, 'Plan');
   });
 
   it('declares every validator with (v, opt), so Node-RED shows the reason it returns', () => {
@@ -75,6 +111,15 @@ describe('nodes editor files', () => {
     assert.equal(d.bucketKey.validate!.call(node, 'ok-key', {}), true);
     assert.equal(d.rateLimit.validate!.call(node, '0', {}), true, 'ignored unless the tier is custom');
     assert.match(String(d.rateLimit.validate!.call({ tier: 'custom' }, '0', {})), /errors\.integer/);
+  });
+
+  it('takes a missing or blank filter setting of the stream node for off, and names the rule for a negative one', () => {
+    const d = defs['initialstate-stream'].defaults;
+    for (const name of ['deadband', 'minInterval', 'heartbeat']) {
+      for (const off of [undefined, null, '', 0, '0']) assert.equal(d[name].validate!.call({}, off, {}), true, `${name}: ${String(off)}`);
+      assert.match(String(d[name].validate!.call({}, '-1', {})), /errors\.nonNegative/, name);
+      assert.match(String(d[name].validate!.call({}, 'soon', {})), /errors\.nonNegative/, name);
+    }
   });
 
   it('checks a literal bucket key on the flow nodes and hands other types to the TypedInput check', () => {

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { Emulator } from '../../src/emulator';
-import { ACCESS_KEY, OUR_NODES, coreNode, examplesDir, helper, readExample, waitFor, withEmulator } from '../support/flows';
+import { OUR_NODES, coreNode, examplesDir, helper, readExample, waitFor, withEmulator } from '../support/flows';
 
 /** Core nodes the examples use, by type. */
 const CORE: Record<string, string> = {
@@ -12,62 +11,77 @@ const CORE: Record<string, string> = {
   rbe: 'function/rbe.js',
 };
 
+/** The key `npm start` stores for the demo account (scripts/start.js). */
+const DEMO_KEY = 'ist_demoLocalEmulatorKey000000000000';
+/** The id of the account every example uses. */
+const DEMO_ACCOUNT = 'demo-account';
+
+/** The demo account as `npm start`'s flow file holds it: example 01's. */
+const demoAccount = (): Record<string, any> => readExample('01-system-metrics-dashboard.json').find((n) => n.id === DEMO_ACCOUNT)!;
+
 /**
- * An example made testable: every account points at the api.emulator and flushes at once, injects
- * only fire when told, and the MQTT input (no broker here) becomes a helper node with the same
- * id and wires, through which the test sends what the broker would.
+ * An example as imported into `npm start`'s Node-RED: its nodes unchanged, beside the demo account
+ * (with the key `npm start` stores), and INITIALSTATE_ENDPOINT naming the emulator. The only
+ * change: the MQTT input (no broker here) becomes a helper node with the same id and wires,
+ * through which the test sends what the broker would.
  */
-function testable(flow: Record<string, any>[], emulator: Emulator): { flow: Record<string, any>[]; credentials: Record<string, object> } {
-  const credentials: Record<string, object> = {};
-  const out = flow
+function asImported(example: Record<string, any>[]): Record<string, any>[] {
+  const flow = example
     .filter((n) => n.type !== 'mqtt-broker')
-    .map((n) => {
-      if (n.type === 'initialstate-account') {
-        credentials[n.id] = { accessKey: ACCESS_KEY };
-        return { ...n, endpoint: emulator.apiUrl, flushInterval: 0 };
-      }
-      if (n.type === 'inject') return { ...n, once: false, repeat: '' };
-      if (n.type === 'mqtt in') return { id: n.id, type: 'helper', z: n.z, wires: n.wires };
-      return n;
-    });
-  return { flow: out, credentials };
+    .map((n) => (n.type === 'mqtt in' ? { id: n.id, type: 'helper', z: n.z, wires: n.wires } : n));
+  return flow.some((n) => n.id === DEMO_ACCOUNT) ? flow : [...flow, demoAccount()];
 }
 
 describe('examples', function () {
   const api = withEmulator();
+  beforeEach(() => {
+    process.env.INITIALSTATE_ENDPOINT = api.emulator.apiUrl;
+  });
+  afterEach(() => {
+    delete process.env.INITIALSTATE_ENDPOINT;
+  });
 
+  /** Loads an example as imported; its inject nodes fire once by themselves, as they do on deploy. */
   async function load(file: string): Promise<Record<string, any>[]> {
     const example = readExample(file);
-    const { flow, credentials } = testable(example, api.emulator);
+    const flow = asImported(example);
     const modules = [...new Set(flow.map((n) => CORE[n.type]).filter(Boolean))].map(coreNode);
-    await helper.load([...OUR_NODES, ...modules], flow, credentials);
+    await helper.load([...OUR_NODES, ...modules], flow, { [DEMO_ACCOUNT]: { accessKey: DEMO_KEY } });
     return example;
-  }
-
-  /** Fires every inject node of the loaded example once. */
-  function fire(example: Record<string, any>[]): void {
-    for (const n of example.filter((n) => n.type === 'inject')) helper.getNode(n.id).receive({});
   }
 
   const keysIn = (bucketKey: string) => api.emulator.events({ bucketKey }).map((e) => e.key).sort();
 
-  it('each has a comment node, and together they use every flow node type of this package', () => {
+  it('each has a comment node saying how to switch to a real account, and together they use every flow node type of this package', () => {
     const files = fs.readdirSync(examplesDir()).filter((f) => f.endsWith('.json'));
     assert.equal(files.length, 5);
     const types = new Set<string>();
     for (const file of files) {
       const flow = readExample(file);
-      assert.ok(flow.some((n) => n.type === 'comment' && n.info), `${file}: comment node with an explanation`);
+      const comment = flow.find((n) => n.type === 'comment' && n.info);
+      assert.ok(comment, `${file}: comment node with an explanation`);
+      assert.match(comment.info, /To send to your real Initial State account/, file);
+      assert.match(comment.info, /https:\/\/groker\.init\.st\/api/, file);
       for (const n of flow) types.add(n.type);
     }
     for (const type of ['initialstate-account', 'initialstate-stream', 'initialstate-bucket']) assert.ok(types.has(type), type);
+  });
+
+  it('all use the one demo account, whose endpoint is ${INITIALSTATE_ENDPOINT}; only 01 (the npm start flow) carries it', () => {
+    for (const file of fs.readdirSync(examplesDir()).filter((f) => f.endsWith('.json'))) {
+      const flow = readExample(file);
+      const users = flow.filter((n) => n.type === 'initialstate-stream' || n.type === 'initialstate-bucket');
+      assert.ok(users.length > 0 && users.every((n) => n.account === DEMO_ACCOUNT), file);
+      const accounts = flow.filter((n) => n.type === 'initialstate-account');
+      assert.deepEqual(accounts.map((n) => n.id), file.startsWith('01-') ? [DEMO_ACCOUNT] : [], file);
+    }
+    assert.equal(demoAccount().endpoint, '${INITIALSTATE_ENDPOINT}');
   });
 
   it('01-system-metrics-dashboard streams CPU load, free memory and uptime into system-metrics', async () => {
     const example = await load('01-system-metrics-dashboard.json');
     const account = example.find((n) => n.type === 'initialstate-account');
     assert.deepEqual([account?.id, account?.name, account?.bucketKey], ['demo-account', 'Demo account', 'system-metrics']);
-    fire(example);
     await waitFor('3 events', () => api.emulator.events().length >= 3);
     assert.deepEqual(keysIn('system-metrics'), ['cpu_load', 'free_memory_mb', 'uptime_h']);
     assert.ok(api.emulator.events().every((e) => typeof e.value === 'number'));
@@ -75,25 +89,22 @@ describe('examples', function () {
   });
 
   it('02-sensor-fan-out-report-by-exception fans a reading out into three streams', async () => {
-    const example = await load('02-sensor-fan-out-report-by-exception.json');
-    fire(example);
+    await load('02-sensor-fan-out-report-by-exception.json');
     await waitFor('3 events', () => api.emulator.events().length >= 3);
     assert.deepEqual(keysIn('sensor-1'), ['humidity', 'pressure', 'temperature']);
   });
 
   it('03-create-bucket-then-stream creates a bucket per device and streams into each', async () => {
-    const example = await load('03-create-bucket-then-stream.json');
-    fire(example);
+    await load('03-create-bucket-then-stream.json');
     await waitFor('4 events', () => api.emulator.events().length >= 4);
-    // The account names its own default bucket at start too.
-    assert.deepEqual(api.emulator.buckets().map((b) => b.bucketName).sort(), ['Greenhouse north', 'Greenhouse south', 'Greenhouses']);
+    // The demo account names its own default bucket at start too.
+    assert.deepEqual(api.emulator.buckets().map((b) => b.bucketName).sort(), ['Greenhouse north', 'Greenhouse south', 'System metrics']);
     assert.deepEqual(keysIn('greenhouse-north'), ['soil_moisture', 'temperature']);
     assert.deepEqual(keysIn('greenhouse-south'), ['soil_moisture', 'temperature']);
   });
 
   it('04-status-emoji-location streams a string, a boolean, an emoji and a location', async () => {
-    const example = await load('04-status-emoji-location.json');
-    fire(example);
+    await load('04-status-emoji-location.json');
     await waitFor('4 events', () => api.emulator.events().length >= 4);
     const byKey = Object.fromEntries(api.emulator.events({ bucketKey: 'fleet' }).map((e) => [e.key, e.value]));
     assert.deepEqual(Object.keys(byKey).sort(), ['van_door_open', 'van_location', 'van_status', 'van_weather']);

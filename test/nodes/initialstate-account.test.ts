@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  ACCESS_KEY, ACCOUNT, OUR_NODES, TAB, accountConfig, credentials, examplesDir, helper, nextMessage, streamNode, tab, waitFor, watchers, withEmulator,
+  ACCESS_KEY, ACCOUNT, OUR_NODES, TAB, accountConfig, credentials, examplesDir, helper, nextMessage, startApi, streamNode, tab, waitFor, watchers, withEmulator,
 } from '../support/flows';
 
 /** The runtime's flows as Node-RED would export them (internal API of the test helper). */
@@ -126,6 +126,62 @@ describe('nodes/initialstate-account', function () {
     await helper.setFlows([tab(), accountConfig(api.emulator), streamNode({ name: 'full' })], 'full', credentials());
     assert.notEqual(helper.getNode(ACCOUNT).engine, engine, 'full deploy: new engine');
     assert.equal(engine.state, 'closed');
+  });
+
+  it('keeps the queue of a rejected key across the redeploy that corrects the key (persist off): all 50 events arrive', async () => {
+    api.emulator.configure({ accessKeys: [ACCESS_KEY] });
+    const flow = [tab(), accountConfig(api.emulator), streamNode()];
+    await helper.load(OUR_NODES, flow, credentials(ACCOUNT, 'ist_mistypedKey0000000000000000000'));
+    const account = helper.getNode(ACCOUNT);
+    const stream = helper.getNode('stream');
+    for (let i = 0; i < 50; i++) stream.receive({ topic: 'reading', payload: i });
+    await waitFor('key rejected with 50 queued', () => account.engine.state === 'key-rejected' && account.engine.counters().queued + account.engine.counters().inFlight === 50);
+    assert.equal(api.emulator.events().length, 0);
+
+    await helper.setFlows(flow, 'full', credentials());
+    const fixed = helper.getNode(ACCOUNT);
+    assert.notEqual(fixed, account, 'a new configuration');
+    assert.ok(account.log.getCalls().some((c) => /closed: 0 delivered, 0 spooled, 0 undelivered, 50 handed over/.test(String(c.args[0]))));
+    await waitFor('50 events stored', () => api.emulator.events().length === 50);
+    assert.deepEqual(api.emulator.events().map((e) => e.value), Array.from({ length: 50 }, (_, i) => i));
+    assert.ok(fixed.log.getCalls().some((c) => /took over 50 queued event/.test(String(c.args[0]))));
+    assert.ok(!account.warn.getCalls().some((c) => /not delivered/.test(String(c.args[0]))), 'nothing reported lost');
+  });
+
+  it('reports a handed-over queue that no new configuration takes as not delivered', async () => {
+    api.emulator.configure({ accessKeys: [ACCESS_KEY] });
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator), streamNode()], credentials(ACCOUNT, 'ist_mistypedKey0000000000000000000'));
+    const account = helper.getNode(ACCOUNT);
+    for (let i = 0; i < 3; i++) helper.getNode('stream').receive({ topic: 'reading', payload: i });
+    await waitFor('3 queued', () => account.engine.state === 'key-rejected' && account.engine.counters().queued + account.engine.counters().inFlight === 3);
+    // The new configuration is invalid: it has no engine to take the queue.
+    await helper.setFlows([tab(), accountConfig(api.emulator, { batchSize: '0' }), streamNode()], 'full', credentials());
+    await waitFor('reported', () => account.warn.getCalls().some((c) => /3 event\(s\) not delivered: no new configuration took the queue/.test(String(c.args[0]))));
+  });
+
+  it('logs an outage once with its cause, shows it in short in the status, and logs the recovery', async () => {
+    const down = await startApi();
+    const port = new URL(down.apiUrl).port;
+    await down.close();
+    const endpoint = `http://127.0.0.1:${port}/api`;
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator, { endpoint, backoffBase: 20, backoffCap: 40 }), streamNode()], credentials());
+    const account = helper.getNode(ACCOUNT);
+    for (let i = 0; i < 5; i++) helper.getNode('stream').receive({ topic: 'reading', payload: i });
+    await waitFor('several failed attempts', () => account.engine.counters().retries >= 4);
+    const lines = () => account.warn.getCalls().map((c) => String(c.args[0]));
+    const retrying = lines().filter((line) => line.startsWith('retrying'));
+    assert.equal(retrying.length, 1, lines().join('\n'));
+    assert.match(retrying[0]!, new RegExp(`^retrying: ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(\\d+ queued\\)$`));
+    assert.equal(account.engine.counters().lastError?.cause, `ECONNREFUSED 127.0.0.1:${port}`);
+    await waitFor('the cause in the status', () => helper.getNode('stream').status.getCalls().some((c) => c.args[0]?.text === 'ECONNREFUSED, 5 q'));
+    const up = await startApi({ port: Number(port) });
+    try {
+      await waitFor('5 events stored', () => up.events().length === 5);
+      await waitFor('the recovery logged', () => lines().some((line) => /^reachable again after \d+ s: sending/.test(line)));
+    } finally {
+      await helper.unload();
+      await up.close();
+    }
   });
 
   it('with persist "file", spools what it could not deliver on close to <userDir>/initialstate/<id>.spool and logs it', async () => {

@@ -1,7 +1,8 @@
 // The emulator's live dashboard: a snapshot over server-sent events, then live updates.
 // Each stream is `[data-bucket="<bucketKey>"][data-stream="<key>"]` with `.value`, `.time` and,
-// for numbers, a uPlot `.chart` whose point count is in `data-points`.
-/* global uPlot */
+// for numbers, a uPlot `.chart` whose point count is in `data-points`. When charts cannot be
+// drawn, `#notice` says why (dashboard.html's reportProblem) and values keep updating.
+/* global uPlot, reportProblem */
 'use strict';
 
 const MAX_POINTS = 500;
@@ -11,6 +12,37 @@ const EMOJI = {
   ':fire:': '🔥', ':droplet:': '💧', ':thumbsup:': '👍', ':thumbsdown:': '👎', ':warning:': '⚠️',
   ':white_check_mark:': '✅', ':x:': '❌', ':red_circle:': '🔴', ':green_circle:': '🟢', ':bulb:': '💡',
 };
+
+const AXIS_FONT = '10px system-ui';
+
+/** Why charts cannot be drawn here, or '' when they can. */
+function chartProblem() {
+  if (typeof uPlot === 'function') return '';
+  try {
+    new Intl.NumberFormat(navigator.language);
+  } catch (err) {
+    return `Charts cannot be drawn: the browser's language "${navigator.language}" is not one its Intl supports (${err.message}). Values still update.`;
+  }
+  return 'Charts cannot be drawn: the chart library did not start. Values still update.';
+}
+const CHARTS_PROBLEM = chartProblem();
+if (CHARTS_PROBLEM) reportProblem(CHARTS_PROBLEM);
+
+/**
+ * Size of a y axis: its widest tick label plus the tick and gap, so `3,000` is not cut to `,000`.
+ * uPlot calls it again (`cycle` > 1) once the labels are known; the second answer is kept.
+ */
+function yAxisSize(u, values, axisIdx, cycle) {
+  const axis = u.axes[axisIdx];
+  if (cycle > 1) return axis._size;
+  let size = axis.ticks.size + axis.gap;
+  const labels = (values || []).filter((text) => text != null && text !== '');
+  if (labels.length > 0) {
+    u.ctx.font = axis.font[0];
+    size += Math.max(...labels.map((text) => u.ctx.measureText(String(text)).width)) / devicePixelRatio;
+  }
+  return Math.ceil(size) + 2;
+}
 
 /** bucket id → { el, streams: Map<key, stream> } */
 const buckets = new Map();
@@ -60,7 +92,16 @@ function chartWidth(stream) {
 }
 
 function drawChart(stream) {
-  if (stream.xs.length === 0) return;
+  if (stream.xs.length === 0 || CHARTS_PROBLEM || stream.failed) return;
+  try {
+    plot(stream);
+  } catch (err) {
+    stream.failed = true;
+    reportProblem(`Charts cannot be drawn: ${err.message}. Values still update.`);
+  }
+}
+
+function plot(stream) {
   const data = [stream.xs, stream.ys];
   if (stream.plot) {
     stream.plot.setData(data);
@@ -73,7 +114,7 @@ function drawChart(stream) {
     cursor: { show: false },
     // One point would otherwise span a whole day: give it a minute either side.
     scales: { x: { time: true, range: (u, min, max) => (stream.xs.length === 1 ? [stream.xs[0] - 60, stream.xs[0] + 60] : [min, max]) } },
-    axes: [{ size: 24, font: '10px system-ui', grid: { show: false } }, { size: 40, font: '10px system-ui', grid: { stroke: '#eef0f3' } }],
+    axes: [{ size: 24, font: AXIS_FONT, grid: { show: false } }, { size: yAxisSize, font: AXIS_FONT, grid: { stroke: '#eef0f3' } }],
     series: [{}, { stroke: '#1f7ae0', width: 2, fill: 'rgba(31,122,224,0.08)', points: { show: stream.xs.length < 30 } }],
   }, data, stream.el.querySelector('.chart'));
 }

@@ -32,6 +32,15 @@ describe('nodes/lib/status', () => {
     assert.equal(deliveryStatus({ state: 'rate-limited', quotaLevel: 80 }, { queued: 4, delivered: 0 }).text, 'rate-limited, 4 q');
   });
 
+  it('names the cause of an outage in short while retrying, and a key shared with other clients', () => {
+    assert.deepEqual(deliveryStatus({ state: 'retrying', outage: 'ECONNREFUSED 127.0.0.1:8890' }, { queued: 5, delivered: 0 }), { fill: 'yellow', shape: 'ring', text: 'ECONNREFUSED, 5 q' });
+    assert.equal(deliveryStatus({ state: 'retrying', outage: 'HTTP 503: busy' }, { queued: 5, delivered: 0 }).text, 'HTTP 503, 5 q');
+    assert.equal(deliveryStatus({ state: 'retrying' }, { queued: 5, delivered: 0 }).text, 'retrying, 5 q');
+    assert.deepEqual(deliveryStatus({ state: 'sending', sharing: 'shared' }, { queued: 7, delivered: 3 }), { fill: 'green', shape: 'ring', text: 'shared key, 7 q' });
+    assert.deepEqual(deliveryStatus({ state: 'rate-limited', sharing: 'shared' }, { queued: 7, delivered: 3 }), { fill: 'yellow', shape: 'ring', text: 'shared key, 7 q' });
+    assert.deepEqual(deliveryStatus({ state: 'idle', sharing: 'shared' }, { queued: 0, delivered: 3 }), { fill: 'green', shape: 'dot', text: '3 sent' });
+  });
+
   it('shows an invalid account whatever the state', () => {
     assert.deepEqual(deliveryStatus({ state: 'closed', configError: 'bad' }, { queued: 0, delivered: 0 }), { fill: 'red', shape: 'ring', text: 'invalid account' });
   });
@@ -39,8 +48,10 @@ describe('nodes/lib/status', () => {
   it('keeps status text short', () => {
     for (const state of ['idle', 'sending', 'rate-limited', 'retrying', 'key-rejected', 'quota-exceeded', 'spool-unreadable', 'closed'] as const) {
       for (const level of [0, 80, 100] as const) {
-        const text = deliveryStatus({ state, quotaLevel: level }, { queued: 9999, delivered: 99999 }).text ?? '';
-        assert.ok(text.length <= 24, `${state}: "${text}"`);
+        for (const outage of [undefined, 'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate']) {
+          const text = deliveryStatus({ state, quotaLevel: level, outage, sharing: 'shared' }, { queued: 9999, delivered: 99999 }).text ?? '';
+          assert.ok(text.length <= 24, `${state}: "${text}"`);
+        }
       }
     }
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { isIso8601, tooManyRule, type ErrorType } from '../../../src/emulator/validate-request';
+import fc from 'fast-check';
+import { eventsFromQuery, isIso8601, tooManyRule, validateEvents, type ErrorType } from '../../../src/emulator/validate-request';
 import { KEY, startFixture, type Fixture } from './fixture';
 
 type Case = [name: string, event: unknown, field: string, rule: string, type: ErrorType];
@@ -198,5 +199,38 @@ describe('emulator: body size (413)', () => {
     const reply = await f.request('/api/buckets', { method: 'POST', headers: { 'X-IS-AccessKey': KEY }, body: 'x'.repeat(1_000_001) });
     assert.equal(reply.status, 413);
     assert.deepEqual(f.emulator.buckets(), []);
+  });
+});
+
+describe('emulator: epochs and URL values, as properties', () => {
+  const rules = { maxEvents: 0, strict: false };
+
+  it('a finite number sent as its decimal text is read as that number; strict takes only the number', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 4e9, noNaN: true }), (epoch) => {
+        const text = String(epoch);
+        const loose = validateEvents({ key: 'k', value: 1, epoch: text }, rules);
+        assert.ok(loose.ok && loose.value[0]!.epoch === Number(text), text);
+        assert.equal(validateEvents({ key: 'k', value: 1, epoch: text }, { ...rules, strict: true }).ok, false);
+        assert.equal(validateEvents({ key: 'k', value: 1, epoch }, { ...rules, strict: true }).ok, true);
+      }),
+    );
+  });
+
+  it('a URL value makes the round trip when its JSON form is its URL text; other text stays text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()), (sent) => {
+        const text = JSON.stringify(sent);
+        const [event] = eventsFromQuery(new URLSearchParams([['k', text]]));
+        assert.deepEqual(event, { key: 'k', value: JSON.parse(text) });
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const [event] = eventsFromQuery(new URLSearchParams([['k', text]]));
+        if (typeof event!.value === 'string') assert.equal(event!.value, text);
+        else assert.equal(event!.value, typeof event!.value === 'boolean' ? text === 'true' : Number(text), `${text} was read as its number or boolean`);
+      }),
+    );
   });
 });

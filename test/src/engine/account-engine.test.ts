@@ -149,12 +149,12 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       await clock.tickAsync(0);
       assert.equal(http.calls.length, 1);
       assert.equal(e.state, 'retrying');
-      assert.equal(e.counters().lastError, 'HTTP 503: busy');
+      assert.equal(e.counters().lastError?.cause, 'HTTP 503: busy');
       await clock.tickAsync(499);
       assert.equal(http.calls.length, 1);
       await clock.tickAsync(1); // 0.5 × 1000
       assert.equal(http.calls.length, 2);
-      assert.equal(e.counters().lastError, 'ECONNRESET: socket hang up');
+      assert.equal(e.counters().lastError?.cause, 'ECONNRESET: socket hang up');
       await clock.tickAsync(999);
       assert.equal(http.calls.length, 2);
       await clock.tickAsync(1); // 0.5 × 2000
@@ -220,7 +220,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       e.submit('b', events(10));
       await clock.tickAsync(0);
       const expected = 'endpoint https://groker.init.st/api answered 404: check the endpoint URL (HTTP 404: No route POST /api/events)';
-      assert.equal(e.counters().lastError, expected);
+      assert.equal(e.counters().lastError?.cause, expected);
       assert.equal(e.state, 'retrying');
       await clock.tickAsync(499);
       assert.equal(http.calls.length, 1, 'no resend before the back-off');
@@ -240,7 +240,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       await clock.tickAsync(10_000);
       // Back-offs of 500, 1000, 2000 and 4000 ms fit in 10 s: five requests, not thousands.
       assert.equal(http.calls.length, 5);
-      assert.equal(e.counters().lastError, "HTTP 418: I'm a teapot");
+      assert.equal(e.counters().lastError?.cause, "HTTP 418: I'm a teapot");
       assert.deepEqual(warnings, ["HTTP 418: I'm a teapot"]);
       assert.equal(e.counters().queued + e.counters().inFlight, 3, 'the events are kept');
     });
@@ -261,19 +261,19 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(http.calls.length, sent, 'nothing sent after the 401');
       assert.equal(e.state, 'key-rejected');
       assert.equal(e.counters().queued + e.counters().inFlight, 25);
-      assert.ok(!e.counters().lastError!.includes(key), 'the key leaked into lastError');
-      assert.match(e.counters().lastError!, /ACCESS_DENIED_KEY …/);
+      assert.ok(!e.counters().lastError!.cause.includes(key), 'the key leaked into lastError');
+      assert.match(e.counters().lastError!.cause, /ACCESS_DENIED_KEY …/);
       assert.ok(states.every(([, detail]) => !detail.includes(key)));
       const report = await e.close();
-      assert.deepEqual(report, { delivered: 0, spooled: 0, undelivered: 25 });
+      assert.deepEqual(report, { delivered: 0, spooled: 0, undelivered: 25, handedOver: 0 });
       assert.equal(results[0]!.failed.length, 10);
       assert.equal(results[0]!.failed[0]!.reason, 'closed');
     });
 
     it('pauses on 402, probes every quotaProbeInterval with one batch, and resumes', async () => {
       const e = engine({ flushInterval: 0, quotaProbeInterval: 60_000 });
-      let refusals = 3;
-      http.respond = () => (refusals-- > 0 ? { status: 402, body: '{"message":"monthly quota exceeded"}' } : OK);
+      // Refused until the second probe.
+      http.respond = () => (Date.now() < T0 + 100_000 ? { status: 402, body: '{"message":"monthly quota exceeded"}' } : OK);
       e.submit('a', events(20));
       e.submit('b', events(10));
       await clock.tickAsync(0);
@@ -340,7 +340,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       e.submit('b', events(5));
       const report = e.close();
       await clock.tickAsync(0);
-      assert.deepEqual(await report, { delivered: 5, spooled: 0, undelivered: 0 });
+      assert.deepEqual(await report, { delivered: 5, spooled: 0, undelivered: 0, handedOver: 0 });
       assert.equal(e.state, 'closed');
     });
 
@@ -358,13 +358,58 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.ok(http.calls.every((call) => call.signal?.aborted === false));
       await clock.tickAsync(1);
       assert.ok(http.calls.every((call) => call.signal?.aborted === true), 'the requests in flight were aborted at the deadline');
-      assert.deepEqual(await report, { delivered: 0, spooled: 0, undelivered: 12 });
+      assert.deepEqual(await report, { delivered: 0, spooled: 0, undelivered: 12, handedOver: 0 });
       assert.equal(dropped.length, 12);
       assert.ok(dropped.every((f) => f.reason === 'closed'));
       assert.equal(results[0]!.failed.length, 12);
       const late = settled();
       e.submit('b', events(1), late.onSettled);
       assert.equal(late.results[0]!.failed[0]!.reason, 'closed');
+    });
+  });
+
+  describe('hand-over (close({handOver: true}), then adopt())', () => {
+    it('hands a rejected key\'s queue to the next engine, whose submits settle when it delivers them', async () => {
+      http.respond = () => ({ status: 401, body: '' });
+      const first = engine({ flushInterval: 0 });
+      const { results, onSettled } = settled();
+      first.submit('a', events(25), onSettled);
+      first.submit('b', events(3, 'b'), onSettled);
+      first.submit('a', events(1, 'a', 25));
+      await clock.tickAsync(0);
+      assert.equal(first.state, 'key-rejected');
+      const report = await first.close({ handOver: true });
+      assert.deepEqual({ ...report, handOver: undefined }, { delivered: 0, spooled: 0, undelivered: 0, handedOver: 29, handOver: undefined });
+      assert.equal(results.length, 0, 'still owed to their submits');
+      http.respond = () => OK;
+      key = freshKey();
+      const second = engine({ flushInterval: 0 });
+      second.adopt(report.handOver!);
+      await clock.tickAsync(0);
+      assert.deepEqual(http.delivered.filter((d) => d.bucketKey === 'a').map((d) => d.value), events(26).map((ev) => ev.value));
+      assert.deepEqual(results.map((r) => [r.bucketKey, r.delivered, r.failed.length]), [['a', 25, 0], ['b', 3, 0]]);
+      assert.equal(report.handOver!.count, 0, 'adopted once');
+    });
+
+    it('waits for the requests in flight, not for the backlog, and reports an unadopted queue as not delivered', async () => {
+      let answer: ((result: HttpResult) => void) | undefined;
+      http.respond = () => new Promise<HttpResult>((resolve) => (answer = resolve));
+      const e = engine({ flushInterval: 0 });
+      const { results, onSettled } = settled();
+      e.submit('a', events(30), onSettled);
+      await clock.tickAsync(0);
+      assert.equal(http.calls.length, 1);
+      const closing = e.close({ handOver: true });
+      await clock.tickAsync(10);
+      answer!(OK);
+      const report = await closing;
+      assert.equal(http.calls.length, 1, 'no request started after close');
+      assert.equal(report.delivered, 10);
+      assert.equal(report.handedOver, 20);
+      const failed = report.handOver!.abandon();
+      assert.equal(failed.length, 20);
+      assert.ok(failed.every((f) => f.reason === 'closed'));
+      assert.deepEqual(results.map((r) => [r.delivered, r.failed.length]), [[10, 20]]);
     });
   });
 
@@ -522,7 +567,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       e.submit('b', events(1, 'temp', 1), onSettled);
       e.submit('b', events(1, 'temp', 2), onSettled);
       clock.tick(50);
-      assert.deepEqual(await e.close(), { delivered: 0, spooled: 0, undelivered: 3 });
+      assert.deepEqual(await e.close(), { delivered: 0, spooled: 0, undelivered: 3, handedOver: 0 });
       assert.deepEqual(
         results.map((r) => [r.failed[0]!.event.value, r.failed[0]!.reason, r.delivered, r.latencyMs]),
         [

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sinon from 'sinon';
-import { AccountEngine, type AccountOptions, type FailedEvent, type OverflowPolicy } from '../../../src/engine';
+import { AccountEngine, type AccountOptions, type DeliveryResult, type FailedEvent, type OverflowPolicy } from '../../../src/engine';
 import { MonthCounter } from '../../../src/engine/month-counter';
 import { Spool, type LoadedRecord } from '../../../src/engine/spool';
 import type { HttpResult } from '../../../src/engine/http-client';
@@ -37,7 +37,7 @@ describe('persistence', () => {
       assert.ok(fs.readFileSync(spoolFile, 'utf8').includes('"b":"a"'), 'written before submit returned');
       const closing = first.close();
       await clock.tickAsync(1000);
-      assert.deepEqual(await closing, { delivered: 0, spooled: 18, undelivered: 0 });
+      assert.deepEqual(await closing, { delivered: 0, spooled: 18, undelivered: 0, handedOver: 0 });
 
       const up = new FakeHttp();
       const second = new AccountEngine(options, { http: up });
@@ -45,28 +45,29 @@ describe('persistence', () => {
       await clock.tickAsync(0);
       assert.deepEqual(up.delivered.filter((d) => d.bucketKey === 'a').map((d) => d.value), events(15).map((e) => e.value));
       assert.equal(up.delivered.length, 18);
-      assert.deepEqual(await second.close(), { delivered: 0, spooled: 0, undelivered: 0 });
+      assert.deepEqual(await second.close(), { delivered: 0, spooled: 0, undelivered: 0, handedOver: 0 });
       const third = new AccountEngine(options, { http: up });
       assert.equal(third.counters().queued, 0, 'acknowledged events are not replayed');
       await third.close();
     });
 
-    it('leaves the one-event submits it spools at close unsettled, and delivers them after a restart', async () => {
+    it('settles the submits it spools at close as spooled (neither delivered nor failed), and delivers them after a restart', async () => {
       const spoolFile = path.join(dir, 'one-event.spool');
       const options: Partial<AccountOptions> & { accessKey: string } = { accessKey: freshKey(), autoCreate: false, persist: 'file', spoolFile, flushInterval: 0 };
       const rejecting = new FakeHttp();
       rejecting.respond = () => ({ status: 401, body: '' });
       const first = new AccountEngine(options, { http: rejecting });
-      const settled: number[] = [];
-      for (let i = 0; i < 3; i++) first.submit('a', events(1, 'a', i), (result) => settled.push(result.delivered));
+      const settled: DeliveryResult[] = [];
+      for (let i = 0; i < 3; i++) first.submit('a', events(1, 'a', i), (result) => settled.push(result));
+      first.submit('a', events(2, 'a', 3), (result) => settled.push(result));
       await clock.tickAsync(0);
       assert.equal(first.state, 'key-rejected');
-      assert.deepEqual(await first.close(), { delivered: 0, spooled: 3, undelivered: 0 });
-      assert.deepEqual(settled, [], 'a spooled event is neither delivered nor failed');
+      assert.deepEqual(await first.close(), { delivered: 0, spooled: 5, undelivered: 0, handedOver: 0 });
+      assert.deepEqual(settled.map((r) => [r.delivered, r.failed.length, r.spooled]), [[0, 0, 1], [0, 0, 1], [0, 0, 1], [0, 0, 2]]);
       const up = new FakeHttp();
       const second = new AccountEngine(options, { http: up });
       await clock.tickAsync(0);
-      assert.deepEqual(up.delivered.map((d) => d.value), [0, 1, 2]);
+      assert.deepEqual(up.delivered.map((d) => d.value), [0, 1, 2, 3, 4]);
       await second.close();
     });
 
@@ -169,7 +170,7 @@ describe('persistence', () => {
       first.submit('b', events(2, 'temp', 7));
       const closing = first.close();
       await clock.tickAsync(0);
-      assert.deepEqual(await closing, { delivered: 0, spooled: 9, undelivered: 0 });
+      assert.deepEqual(await closing, { delivered: 0, spooled: 9, undelivered: 0, handedOver: 0 });
       // Opening the spool rewrites it (a compaction); open it twice to see the groups survive that.
       const second = new AccountEngine(options, { http: down });
       const closingSecond = second.close();

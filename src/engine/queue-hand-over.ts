@@ -1,0 +1,42 @@
+import type { IsEvent } from '../event';
+import type { DeliveryTicket } from './delivery-ticket';
+import type { FailedEvent } from './types';
+
+/** One event handed over, with the ticket of the submit that queued it (none when it asked for no result). */
+export interface HandedEvent {
+  bucketKey: string;
+  event: IsEvent;
+  ticket: DeliveryTicket | undefined;
+}
+
+/**
+ * The queue a closing engine hands to its successor (`close({handOver: true})` without a spool):
+ * the events not delivered, in order, still owed to their submits. Pass it to the new engine's
+ * `adopt()`; if nobody does, {@link abandon} reports them not delivered.
+ */
+export class QueueHandOver {
+  #events: HandedEvent[] | undefined;
+
+  /** @param events the events, oldest first per bucket */
+  constructor(events: HandedEvent[]) {
+    this.#events = events;
+  }
+
+  /** Events handed over and not yet adopted or abandoned. */
+  get count(): number {
+    return this.#events?.length ?? 0;
+  }
+
+  /** Takes the events (once: later calls get none). */
+  take(): HandedEvent[] {
+    const events = this.#events ?? [];
+    this.#events = undefined;
+    return events;
+  }
+
+  /** Nobody adopted them: each fails with reason 'closed'; returns the failures. */
+  abandon(now = Date.now()): FailedEvent[] {
+    const message = 'not delivered before close (the account was redeployed and no new configuration took its queue)';
+    return this.take().map(({ bucketKey, event, ticket }) => ticket?.failed(event, 'closed', message, 0, 0, now) ?? { bucketKey, event, reason: 'closed', message });
+  }
+}

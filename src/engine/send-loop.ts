@@ -1,0 +1,98 @@
+import type { Limiter, RateInfo } from './limiter';
+
+/** A request the loop may send: `send` starts it, `apply` is given its answer. */
+export interface Job<R extends RateInfo> {
+  send(signal: AbortSignal): Promise<R>;
+  apply(result: R): void;
+}
+
+/** What the loop asks of the account it sends for. */
+export interface SendLoopHost<R extends RateInfo> {
+  /** When the next request is ready (≤ now: ready now; Infinity: nothing to send until woken). */
+  readyAt(now: number): number;
+  /** Claims the oldest ready request; undefined when none is ready any more. */
+  claim(now: number): Job<R> | undefined;
+  /** The loop started (true) or stopped (false) waiting for the limiter's slot. */
+  waiting(waiting: boolean): void;
+}
+
+/**
+ * One account's sender: waits for a ready request, takes a slot for it from the limiter, sends
+ * it, and repeats; each answer is passed to the limiter, then to the request's `apply`. No slot
+ * is taken before a request is ready, so none is ever handed back. Requests of different jobs
+ * may be in flight together; the limiter decides how many (one at a time while it follows the
+ * server). It stops when `signal` aborts.
+ */
+export class SendLoop<R extends RateInfo> {
+  readonly #limiter: Limiter;
+  readonly #host: SendLoopHost<R>;
+  readonly #signal: AbortSignal;
+  readonly #now: () => number;
+  #wake: (() => void) | undefined;
+  readonly #sending = new Set<Promise<void>>();
+
+  constructor(limiter: Limiter, host: SendLoopHost<R>, signal: AbortSignal, now: () => number) {
+    this.#limiter = limiter;
+    this.#host = host;
+    this.#signal = signal;
+    this.#now = now;
+  }
+
+  /** Requests in flight: each settles once its answer is applied. */
+  get sending(): ReadonlySet<Promise<void>> {
+    return this.#sending;
+  }
+
+  /** Something may have become ready (a submit, a flush, an answer). */
+  wake(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Runs until the signal aborts. */
+  async run(): Promise<void> {
+    const signal = this.#signal;
+    signal.addEventListener('abort', () => this.wake(), { once: true });
+    while (!signal.aborted) {
+      const at = this.#host.readyAt(this.#now());
+      if (at > this.#now()) {
+        await this.#sleep(at);
+        continue;
+      }
+      this.#host.waiting(true);
+      let slot;
+      try {
+        slot = await this.#limiter.take(signal);
+      } catch {
+        return;
+      } finally {
+        this.#host.waiting(false);
+      }
+      const job = signal.aborted ? undefined : this.#host.claim(this.#now());
+      // Only a stop or a drop between readiness and the grant gets here: the slot goes unused.
+      if (!job) {
+        this.#limiter.observe(slot, { status: 0 });
+        continue;
+      }
+      const sending = job.send(signal).then((result) => {
+        this.#limiter.observe(slot, result);
+        this.#sending.delete(sending);
+        job.apply(result);
+        this.wake();
+      });
+      this.#sending.add(sending);
+    }
+  }
+
+  /** Resolves at `at` (never when Infinity) or on {@link wake}, whichever comes first. */
+  #sleep(at: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = at === Infinity ? undefined : setTimeout(() => this.wake(), Math.max(0, at - this.#now()));
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

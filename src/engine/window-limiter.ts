@@ -1,0 +1,174 @@
+import type { Limiter, RateInfo, Sharing, Slot, WindowView } from './limiter';
+
+/** Options of a {@link WindowLimiter}. */
+export interface WindowLimiterOptions {
+  /** Requests per window until an answer's `X-RateLimit-Limit` says otherwise. */
+  limit: number;
+  /** Window length in ms (the service's is 10 000). */
+  windowMs: number;
+  /** The clock, ms since 1970. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** A slot as this limiter hands it out: it knows the window it was taken from. */
+interface WindowSlot extends Slot {
+  readonly window: number;
+}
+
+/** The local window: opened by its first slot, ended by its first answer + `windowMs` (or the server's reset). */
+interface Window {
+  id: number;
+  /** Slots this window has used, as the server counts them once an answer says so. */
+  used: number;
+  /** Slots taken from it by this process. */
+  own: number;
+  /** ms since 1970 when it ends; undefined until its first answer. */
+  endsAt?: number;
+  /** Its end came from an answer that carried `X-RateLimit-*` (a counted request). */
+  counted: boolean;
+}
+
+interface Waiter {
+  resolve: (slot: Slot) => void;
+  reject: (reason: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * The plain fixed-window limiter of one process: it uses every slot of the window and follows
+ * the server's answers.
+ * - Budget: the window's limit minus what it has used; `used` adopts the server's
+ *   `limit - remaining` (plus this process's requests still in flight), down as well as up, so a
+ *   request the server does not count (bucket creation) costs nothing.
+ * - The window opens with its first slot and ends at its first counted answer + `windowMs`, or
+ *   at `X-RateLimit-Reset` when another client opened the server's window.
+ * - A 429 blocks until `Retry-After` (the request is then sent again by the engine).
+ * - In the first window, and while answers show other clients on the key (`sharing` 'shared':
+ *   a `Remaining` below this process's own count, or a 429), one request goes at a time, so
+ *   every slot follows the server's latest answer.
+ */
+export class WindowLimiter implements Limiter {
+  readonly #windowMs: number;
+  readonly #now: () => number;
+  readonly #waiters: Waiter[] = [];
+  #limit: number;
+  #win: Window = { id: 0, used: 0, own: 0, counted: false };
+  /** Slots granted and not yet observed. */
+  #outstanding = 0;
+  /** A 429's `Retry-After`: no slot before it. */
+  #retryUntil = 0;
+  #sharing: Sharing = 'alone';
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: WindowLimiterOptions) {
+    this.#limit = options.limit;
+    this.#windowMs = options.windowMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get sharing(): Sharing {
+    return this.#sharing;
+  }
+
+  get blockedUntil(): number {
+    const now = this.#now();
+    if (this.#retryUntil > now) return this.#retryUntil;
+    const { used, endsAt } = this.#win;
+    return used >= this.#limit && endsAt !== undefined && endsAt > now ? endsAt : 0;
+  }
+
+  window(): WindowView {
+    return { limit: this.#limit, used: this.#win.used, endsAt: this.#win.endsAt };
+  }
+
+  take(signal?: AbortSignal): Promise<Slot> {
+    return new Promise<Slot>((resolve, reject) => {
+      if (this.#closed) return reject(new Error('the limiter is closed'));
+      if (signal?.aborted) return reject(signal.reason);
+      const waiter: Waiter = { resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.#waiters.push(waiter);
+      this.#grant();
+    });
+  }
+
+  observe(slot: Slot, info: RateInfo): void {
+    this.#outstanding -= 1;
+    const win = this.#win;
+    const now = this.#now();
+    if (info.limit !== undefined && info.limit > 0) this.#limit = info.limit;
+    if ((slot as WindowSlot).window === win.id) {
+      if (info.status === 429) this.#refused(win, info, now);
+      else if (info.remaining !== undefined) this.#counted(win, info.remaining, info.reset, now);
+      // An answer without rate headers was not counted: it ends the window only until a counted one does.
+      else win.endsAt ??= now + this.#windowMs;
+    } else if (info.status === 429) this.#refused(win, info, now);
+    this.#grant();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    for (const waiter of this.#waiters.splice(0)) {
+      waiter.signal?.removeEventListener('abort', waiter.onAbort!);
+      waiter.reject(new Error('the limiter is closed'));
+    }
+  }
+
+  #counted(win: Window, remaining: number, reset: number | undefined, now: number): void {
+    const serverUsed = this.#limit - remaining;
+    const first = !win.counted;
+    if (serverUsed > win.own) this.#sharing = 'shared';
+    else if (first) this.#sharing = 'alone';
+    win.used = Math.min(this.#limit, serverUsed + this.#outstanding);
+    if (!first) return;
+    win.counted = true;
+    // Another client opened the server's window: it ends at the server's reset, not ours.
+    const byOthers = serverUsed > win.own && reset !== undefined;
+    win.endsAt = byOthers ? Math.min(reset * 1000, now + this.#windowMs) : now + this.#windowMs;
+  }
+
+  #refused(win: Window, info: RateInfo, now: number): void {
+    this.#sharing = 'shared';
+    const until = info.retryAfter !== undefined ? now + info.retryAfter * 1000 : info.reset !== undefined ? info.reset * 1000 : now + this.#windowMs;
+    this.#retryUntil = Math.max(this.#retryUntil, until);
+    win.used = this.#limit;
+    win.endsAt = Math.max(win.endsAt ?? 0, this.#retryUntil);
+    win.counted = true;
+  }
+
+  /** Grants waiting slots, in order, while the window has room; else wakes up when it may. */
+  #grant(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (this.#waiters.length > 0) {
+      const now = this.#now();
+      let win = this.#win;
+      if (win.endsAt !== undefined && now >= win.endsAt && now >= this.#retryUntil) {
+        win = this.#win = { id: win.id + 1, used: 0, own: 0, counted: false };
+      }
+      const serial = this.#sharing !== 'alone' || win.id === 0 || win.endsAt === undefined;
+      if (serial && this.#outstanding > 0) return;
+      const wakeAt = Math.max(this.#retryUntil, win.used >= this.#limit ? (win.endsAt ?? Infinity) : 0);
+      if (wakeAt > now) {
+        if (wakeAt !== Infinity) this.#timer = setTimeout(() => this.#grant(), wakeAt - now);
+        return;
+      }
+      const waiter = this.#waiters.shift()!;
+      waiter.signal?.removeEventListener('abort', waiter.onAbort!);
+      win.used += 1;
+      win.own += 1;
+      this.#outstanding += 1;
+      const slot: WindowSlot = { grantedAt: now, window: win.id };
+      waiter.resolve(slot);
+    }
+  }
+}
