@@ -67,6 +67,10 @@ export const ACCOUNT_DEFAULTS = Object.freeze({
   monthlyQuota: DEFAULT_ACCOUNT_OPTIONS.monthlyQuota,
   transport: DEFAULT_ACCOUNT_OPTIONS.transport,
   closeTimeout: DEFAULT_ACCOUNT_OPTIONS.closeTimeout,
+  // Settings the account node reads itself (not engine options), as agreed in the brief.
+  stayWithinQuota: false,
+  rateShare: 'local',
+  redisPrefix: '',
 });
 
 /**
