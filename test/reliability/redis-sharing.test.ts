@@ -9,7 +9,7 @@ import { startEmulator } from '../../src/emulator';
 import type { Emulator } from '../../src/emulator/types';
 import { waitFor } from '../support/poll';
 import { RedProcess, type FlowNode } from '../support/red-process';
-import { RedisServer, requireRedis } from '../support/redis-server';
+import { RedisServer, redisSuite, requireRedis } from '../support/redis-server';
 import { FAST_ENGINE, SECRET_KEY, TAB, accountNode, flowNode } from '../support/reliability-flows';
 
 const ACCOUNT = 'rel-account';
@@ -47,7 +47,7 @@ function stored(emulator: Emulator, bucketKey: string): number[] {
 
 const range = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
 
-describe('reliability: one key shared through Redis by separate Node-RED processes', function () {
+describe(redisSuite('reliability: one key shared through Redis by separate Node-RED processes'), function () {
   this.timeout(90_000);
   let emulator: Emulator;
   let redis: RedisServer;

@@ -9,7 +9,7 @@ import { RateWindows } from '../../../src/emulator/rate-window';
 import type { Limiter, RateInfo, Slot, WindowView } from '../../../src/engine/limiter';
 import { createRedisLimiter, type RedisLimiterOptions } from '../../../src/engine/redis-limiter';
 import { waitFor } from '../../support/poll';
-import { RedisServer, requireRedis } from '../../support/redis-server';
+import { RedisServer, redisSuite, requireRedis } from '../../support/redis-server';
 
 const KEY = 'ist_redisLimiterTestKey0000000000';
 const LIMIT = 5;
@@ -111,7 +111,7 @@ describe('redis limiter', function () {
     });
   });
 
-  describe('with redis-server', () => {
+  describe(redisSuite('with redis-server'), () => {
     beforeEach(async function () {
       requireRedis(this);
       logs.length = 0;
