@@ -67,6 +67,10 @@ export const ACCOUNT_DEFAULTS = Object.freeze({
   monthlyQuota: DEFAULT_ACCOUNT_OPTIONS.monthlyQuota,
   transport: DEFAULT_ACCOUNT_OPTIONS.transport,
   closeTimeout: DEFAULT_ACCOUNT_OPTIONS.closeTimeout,
+  // Off unless chosen: the quota is only counted, and the rate limit is this process's alone.
+  stayWithinQuota: false,
+  rateShare: 'local',
+  redisPrefix: '',
 });
 
 /**
