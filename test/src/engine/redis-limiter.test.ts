@@ -155,6 +155,16 @@ describe('redis limiter', function () {
       assert.equal(service.opened, 1, 'the counted ones all went in the first window');
     });
 
+    it('an answer the server did not count ends no window: the server window opened later is followed', async () => {
+      const service = new Service();
+      const one = limiter();
+      await service.send(one, await one.take(), 5, false); // a bucket created at start
+      await sleep(WINDOW_MS / 2);
+      await backlog(one, service, 3 * LIMIT);
+      assert.equal(service.limited, 0, '429s');
+      assert.equal(service.opened, 3, 'server windows used');
+    });
+
     it('writes only a hash of the access key to Redis', async () => {
       const one = limiter({ prefix: 'plant' });
       await new Service().send(one, await one.take());
