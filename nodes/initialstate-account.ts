@@ -6,6 +6,7 @@ import type { NodeAPI } from 'node-red';
 import { AccountEngine, DropDigest, describeFailed, maskKey } from '../src/engine';
 import { quotaLevel } from '../src/engine/month-counter';
 import { OutageLog } from '../src/engine/outage-log';
+import { accountLimiter } from '../src/engine/redis-account';
 import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types';
 import type { AccountNode, AccountNodeDef, AccountUser, AccountView } from './lib/account-node';
 import { accountInput } from './lib/account-options';
@@ -81,7 +82,15 @@ export = function (RED: NodeAPI): void {
     };
 
     try {
-      const engine = new AccountEngine(accountInput(config, node.credentials, RED.settings.userDir));
+      const input = accountInput(config, node.credentials, RED.settings.userDir);
+      // rateShare 'redis': the key's window is kept in Redis (the engine owns and closes the limiter).
+      const limiter = accountLimiter({ rateShare: config.rateShare, redisUrl: node.credentials?.redisUrl, redisPrefix: config.redisPrefix }, input, {
+        log: { info: (text) => node.log(text), warn: (text) => node.warn(text) },
+        onSharing: () => {
+          if (!closing) changed();
+        },
+      });
+      const engine = new AccountEngine(input, limiter ? { limiter } : {});
       const { options } = engine;
       const key = maskKey(options.accessKey);
       node.engine = engine;
@@ -170,6 +179,6 @@ export = function (RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('initialstate-account', InitialStateAccountNode as never, {
-    credentials: { accessKey: { type: 'password' } },
+    credentials: { accessKey: { type: 'password' }, redisUrl: { type: 'password' } },
   });
 };

@@ -41,6 +41,14 @@ describe('nodes/lib/status', () => {
     assert.deepEqual(deliveryStatus({ state: 'idle', sharing: 'shared' }, { queued: 0, delivered: 3 }), { fill: 'green', shape: 'dot', text: '3 sent' });
   });
 
+  it('says when Redis is configured but unreachable (yellow), after a stopped state', () => {
+    for (const state of ['idle', 'sending', 'rate-limited', 'retrying'] as const) {
+      assert.deepEqual(deliveryStatus({ state, sharing: 'redis-down' }, { queued: 4, delivered: 3 }), { fill: 'yellow', shape: 'ring', text: 'Redis unreachable, limiting locally' });
+    }
+    assert.equal(deliveryStatus({ state: 'key-rejected', sharing: 'redis-down' }, { queued: 4, delivered: 3 }).text, 'key rejected, 4 q');
+    assert.deepEqual(deliveryStatus({ state: 'sending', sharing: 'redis' }, { queued: 4, delivered: 3 }), { fill: 'green', shape: 'ring', text: '4 queued, 3 sent' });
+  });
+
   it('shows an invalid account whatever the state', () => {
     assert.deepEqual(deliveryStatus({ state: 'closed', configError: 'bad' }, { queued: 0, delivered: 0 }), { fill: 'red', shape: 'ring', text: 'invalid account' });
   });
