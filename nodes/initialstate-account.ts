@@ -12,6 +12,7 @@ import { accountInput } from './lib/account-options';
 import { HandOvers } from './lib/hand-over';
 import { deliveryStatus } from './lib/status';
 import { Throttle } from './lib/throttle';
+import { startAccountFeed, type AccountFeed } from './plugins/account-feed';
 import { registerVerifyRoute } from './lib/verify-route';
 
 /** Mutable view of the node while the constructor sets it up. */
@@ -48,11 +49,15 @@ export = function (RED: NodeAPI): void {
     node.users = {};
     let configError: string | undefined;
     let closing = false;
+    let feed: AccountFeed | undefined;
 
     const refresh = new Throttle(() => {
       const view = node.view();
       const counters = node.engine?.counters();
-      node.status(deliveryStatus(view, { queued: counters ? counters.queued + counters.inFlight : 0, delivered: counters?.delivered ?? 0 }));
+      const status = deliveryStatus(view, { queued: counters ? counters.queued + counters.inFlight : 0, delivered: counters?.delivered ?? 0 });
+      // The quota forecast / stay-within-quota mode, when it has something to say (quota, #16).
+      const note = feed?.statusNote();
+      node.status(note ? { fill: status.fill ?? 'yellow', shape: status.shape ?? 'dot', text: status.text ? `${status.text}, ${note}` : note } : status);
     });
     const drops = new DropDigest((text) => node.warn(text));
     const outages = new OutageLog((text) => node.warn(text));
@@ -80,6 +85,16 @@ export = function (RED: NodeAPI): void {
       const { options } = engine;
       const key = maskKey(options.accessKey);
       node.engine = engine;
+      feed = startAccountFeed(RED, {
+        node,
+        name: config.name ?? '',
+        key,
+        quota: options.monthlyQuota,
+        stayWithinQuota: [true, 'true'].includes((config as { stayWithinQuota?: unknown }).stayWithinQuota as never),
+        counters: () => engine.counters(),
+        users: () => Object.values(node.users),
+        changed: () => refresh.schedule(),
+      });
       engine.on('state', (state: AccountState, detail: string) => {
         if (closing) return;
         if (state === 'key-rejected') {
@@ -126,6 +141,7 @@ export = function (RED: NodeAPI): void {
     node.on('close', (removed: boolean, done: () => void) => {
       closing = true;
       refresh.cancel();
+      feed?.close();
       outages.close();
       if (!node.engine) {
         drops.close();

@@ -94,9 +94,11 @@ function expectedFor(msg: Record<string, unknown>): Expected {
   const bucketKey = blank ? DEFAULT_BUCKET : msg.bucketKey;
   const bucketProblem = validateBucketKey(bucketKey);
   if (bucketProblem) return { bucketKey: String(bucketKey), events: [], error: describeProblem(bucketProblem) };
-  // The stream node has no name: a bare value without a topic goes under FALLBACK_KEY; null values are skipped.
-  const mapped = mapPayload(msg.payload, { key: msg.topic, keyPrefix: '', separator: '_', timestamp: 'message', arrivalMs: Date.now(), msgTimestamp: msg.timestamp, defaultKey: FALLBACK_KEY });
-  const error = mapped.problems.length ? describeProblems(mapped.problems) : mapped.events.length || mapped.skipped ? undefined : 'payload';
+  // The stream node's defaults: a bare value without a key goes under the node's name, else "value"; null leaves are skipped.
+  const options = { key: msg.topic, keyPrefix: '', separator: '_', timestamp: 'message', arrivalMs: Date.now(), msgTimestamp: msg.timestamp, defaultKey: FALLBACK_KEY, nullValues: 'skip' } as const;
+  const mapped = mapPayload(msg.payload, options);
+  // A payload of only null leaves is skipped, not an error: the message completes with nothing sent.
+  const error = mapped.problems.length ? describeProblems(mapped.problems) : undefined;
   return { bucketKey: bucketKey as string, events: mapped.events, error };
 }
 

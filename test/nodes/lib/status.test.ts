@@ -37,7 +37,7 @@ describe('nodes/lib/status', () => {
     assert.equal(deliveryStatus({ state: 'retrying', outage: 'HTTP 503: busy' }, { queued: 5, delivered: 0 }).text, 'HTTP 503, 5 q');
     assert.equal(deliveryStatus({ state: 'retrying' }, { queued: 5, delivered: 0 }).text, 'retrying, 5 q');
     assert.deepEqual(deliveryStatus({ state: 'sending', sharing: 'shared' }, { queued: 7, delivered: 3 }), { fill: 'green', shape: 'ring', text: 'shared key, 7 q' });
-    assert.deepEqual(deliveryStatus({ state: 'rate-limited', sharing: 'shared' }, { queued: 7, delivered: 3 }), { fill: 'yellow', shape: 'ring', text: 'shared key, 7 q' });
+    assert.deepEqual(deliveryStatus({ state: 'rate-limited', sharing: 'shared' }, { queued: 7, delivered: 3 }), { fill: 'yellow', shape: 'ring', text: 'rate-limited, 7 q' }, 'waiting says so first');
     assert.deepEqual(deliveryStatus({ state: 'idle', sharing: 'shared' }, { queued: 0, delivered: 3 }), { fill: 'green', shape: 'dot', text: '3 sent' });
   });
 
