@@ -6,12 +6,14 @@ import type { NodeAPI } from 'node-red';
 import { AccountEngine, DropDigest, describeFailed, maskKey } from '../src/engine';
 import { quotaLevel } from '../src/engine/month-counter';
 import { OutageLog } from '../src/engine/outage-log';
+import { accountLimiter } from '../src/engine/redis-account';
 import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types';
 import type { AccountNode, AccountNodeDef, AccountUser, AccountView } from './lib/account-node';
 import { accountInput } from './lib/account-options';
 import { HandOvers } from './lib/hand-over';
 import { deliveryStatus } from './lib/status';
 import { Throttle } from './lib/throttle';
+import { startAccountFeed, type AccountFeed } from './plugins/account-feed';
 import { registerVerifyRoute } from './lib/verify-route';
 
 /** Mutable view of the node while the constructor sets it up. */
@@ -48,11 +50,15 @@ export = function (RED: NodeAPI): void {
     node.users = {};
     let configError: string | undefined;
     let closing = false;
+    let feed: AccountFeed | undefined;
 
     const refresh = new Throttle(() => {
       const view = node.view();
       const counters = node.engine?.counters();
-      node.status(deliveryStatus(view, { queued: counters ? counters.queued + counters.inFlight : 0, delivered: counters?.delivered ?? 0 }));
+      const status = deliveryStatus(view, { queued: counters ? counters.queued + counters.inFlight : 0, delivered: counters?.delivered ?? 0 });
+      // The quota forecast / stay-within-quota mode, when it has something to say (quota, #16).
+      const note = feed?.statusNote();
+      node.status(note ? { fill: status.fill ?? 'yellow', shape: status.shape ?? 'dot', text: status.text ? `${status.text}, ${note}` : note } : status);
     });
     const drops = new DropDigest((text) => node.warn(text));
     const outages = new OutageLog((text) => node.warn(text));
@@ -76,10 +82,28 @@ export = function (RED: NodeAPI): void {
     };
 
     try {
-      const engine = new AccountEngine(accountInput(config, node.credentials, RED.settings.userDir));
+      const input = accountInput(config, node.credentials, RED.settings.userDir);
+      // rateShare 'redis': the key's window is kept in Redis (the engine owns and closes the limiter).
+      const limiter = accountLimiter({ rateShare: config.rateShare, redisUrl: node.credentials?.redisUrl, redisPrefix: config.redisPrefix }, input, {
+        log: { info: (text) => node.log(text), warn: (text) => node.warn(text) },
+        onSharing: () => {
+          if (!closing) changed();
+        },
+      });
+      const engine = new AccountEngine(input, limiter ? { limiter } : {});
       const { options } = engine;
       const key = maskKey(options.accessKey);
       node.engine = engine;
+      feed = startAccountFeed(RED, {
+        node,
+        name: config.name ?? '',
+        key,
+        quota: options.monthlyQuota,
+        stayWithinQuota: [true, 'true'].includes((config as { stayWithinQuota?: unknown }).stayWithinQuota as never),
+        counters: () => engine.counters(),
+        users: () => Object.values(node.users),
+        changed: () => refresh.schedule(),
+      });
       engine.on('state', (state: AccountState, detail: string) => {
         if (closing) return;
         if (state === 'key-rejected') {
@@ -126,6 +150,7 @@ export = function (RED: NodeAPI): void {
     node.on('close', (removed: boolean, done: () => void) => {
       closing = true;
       refresh.cancel();
+      feed?.close();
       outages.close();
       if (!node.engine) {
         drops.close();
@@ -154,6 +179,6 @@ export = function (RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('initialstate-account', InitialStateAccountNode as never, {
-    credentials: { accessKey: { type: 'password' } },
+    credentials: { accessKey: { type: 'password' }, redisUrl: { type: 'password' } },
   });
 };

@@ -5,13 +5,16 @@
 import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
 import { describeFailed, type AccountEngine } from '../src/engine';
 import type { DeliveryResult } from '../src/engine/types';
+import type { GateStep } from '../src/filter';
 import { describeProblem, describeProblems, describeWarnings, mapPayload, mapSingleValue, validateBucketKey } from '../src/mapping';
 import type { MapOptions, MapResult } from '../src/mapping/types';
 import { FALLBACK_KEY, STREAM_DEFAULTS, withDefaults } from './lib/defaults';
 import { isBlank, prepareOptional, prepareProperty } from './lib/evaluate';
 import { NodeError, nodeError } from './lib/node-error';
 import { deliveryStatus } from './lib/status';
+import { streamFilters, type StreamFilterDef } from './lib/stream-filters';
 import type { StreamOutcome } from './lib/stream-outcome';
+import type { AccountNode } from './lib/account-node';
 import { joinAccount, type AccountUserDef } from './lib/user';
 
 /** The input handler's `send` and `done`. */
@@ -19,7 +22,7 @@ type Send = (msg: NodeMessageInFlow) => void;
 type Done = (err?: Error) => void;
 
 /** The stream node's settings; each missing one takes its editor default ({@link STREAM_DEFAULTS}). */
-interface StreamNodeDef extends AccountUserDef {
+interface StreamNodeDef extends AccountUserDef, StreamFilterDef {
   /** Stream key for a plain value payload. Default `topic` (type `msg`); blank: the node's name, else `value`. */
   key: string;
   /** TypedInput type of {@link key}: str, msg, flow, global, env, jsonata. Default `msg`. */
@@ -46,7 +49,16 @@ export = function (RED: NodeAPI): void {
     const config = withDefaults(STREAM_DEFAULTS, saved);
     const node = this;
     const counts = { queued: 0, delivered: 0 };
-    const link = joinAccount(RED, node, config, (view) => deliveryStatus(view, counts));
+    // Per-stream filters (quota): a bad setting fails every message with the reason.
+    let filters: ReturnType<typeof streamFilters> | undefined;
+    let filtersError: string | undefined;
+    const link = joinAccount(RED, node, config, (view) => (filters ? filters.status(deliveryStatus(view, counts)) : deliveryStatus(view, counts)));
+    try {
+      filters = streamFilters(node, config, (RED.nodes.getNode(config.account) as AccountNode | null) ?? undefined, counts, () => link.refresh());
+    } catch (err) {
+      filtersError = `filters: ${(err as Error).message}`;
+      node.error(filtersError);
+    }
     const outputs = Number(config.outputs) > 0;
     // Everything a message does not change is worked out here, once.
     const keyProperty = prepareProperty(RED, node, config.key, config.keyType);
@@ -69,11 +81,14 @@ export = function (RED: NodeAPI): void {
     };
 
     /** The outcome a message carries on in `msg.initialstate`. */
-    function outcome(bucketKey: string, mapped: MapResult, result: DeliveryResult | undefined): StreamOutcome {
+    function outcome(bucketKey: string, mapped: MapResult, gated: GateStep, result: DeliveryResult | undefined): StreamOutcome {
       return {
         bucketKey,
         events: result?.delivered ?? 0,
         skipped: mapped.skipped,
+        suppressed: gated.suppressed,
+        held: gated.held + gated.waiting,
+        conflated: gated.conflated,
         status: result?.status ?? 0,
         attempts: result?.attempts ?? 0,
         latencyMs: result?.latencyMs ?? 0,
@@ -81,9 +96,10 @@ export = function (RED: NodeAPI): void {
     }
 
     /** Sends the message on (when the output is on) and finishes it with the events' outcome. */
-    function finish(msg: NodeMessageInFlow, bucketKey: string, mapped: MapResult, result: DeliveryResult | undefined, send: Send, done: Done): void {
-      if (outputs && (result ? result.delivered > 0 : mapped.skipped > 0)) {
-        msg.initialstate = outcome(bucketKey, mapped, result);
+    function finish(msg: NodeMessageInFlow, bucketKey: string, mapped: MapResult, gated: GateStep, result: DeliveryResult | undefined, send: Send, done: Done): void {
+      const filtered = gated.suppressed + gated.held + gated.waiting + gated.conflated;
+      if (outputs && (result ? result.delivered > 0 : mapped.skipped > 0 || filtered > 0)) {
+        msg.initialstate = outcome(bucketKey, mapped, gated, result);
         send(msg);
       }
       const failed = result?.failed.length ?? 0;
@@ -106,23 +122,31 @@ export = function (RED: NodeAPI): void {
       const single = outputs ? undefined : mapSingleValue(msg.payload, options);
       if (single) {
         if (single.key !== key) warnDefaultKey();
-        counts.queued += 1;
+        const events = filters?.active() ? filters.offer(bucketKey as string, [single]).send : [single];
+        if (!events.length) {
+          link.refresh();
+          return done();
+        }
+        counts.queued += events.length;
         link.refresh();
-        return engine.submit(bucketKey as string, [single], settlePlain(1, done));
+        return engine.submit(bucketKey as string, events, settlePlain(events.length, done));
       }
       const mapped = mapPayload(msg.payload, options);
       if (mapped.usedDefaultKey) warnDefaultKey();
       if (mapped.warnings.length) node.warn(describeWarnings(mapped.warnings));
-      const n = mapped.events.length;
+      if (mapped.events.length === 0 && mapped.problems.length) return done(new NodeError(describeProblems(mapped.problems)));
+      const gated = filters?.active() ? filters.offer(bucketKey as string, mapped.events) : { send: mapped.events, suppressed: 0, held: 0, waiting: 0, conflated: 0 };
+      const n = gated.send.length;
       if (n === 0) {
-        if (mapped.problems.length) return done(new NodeError(describeProblems(mapped.problems)));
-        return finish(msg, bucketKey as string, mapped, undefined, send, done);
+        // Filtered out or held (not an error): the message is done now.
+        if (gated.suppressed + gated.held + gated.waiting) link.refresh();
+        return finish(msg, bucketKey as string, mapped, gated, undefined, send, done);
       }
       counts.queued += n;
       link.refresh();
       // The callback waits in the queue with its events: the usual message keeps only `done`.
       const plain = !outputs && !mapped.problems.length && !mapped.skipped;
-      engine.submit(bucketKey as string, mapped.events, plain ? settlePlain(n, done) : settleFull(msg, mapped, send, done));
+      engine.submit(bucketKey as string, gated.send, plain ? settlePlain(n, done) : settleFull(msg, mapped, gated, send, done));
     }
 
     /** Says once per node that values without a key go under {@link defaultKey}. */
@@ -149,14 +173,14 @@ export = function (RED: NodeAPI): void {
     }
 
     /** What settles any other message: its output, its problems and its skipped values. */
-    function settleFull(msg: NodeMessageInFlow, mapped: MapResult, send: Send, done: Done): (result: DeliveryResult) => void {
-      const n = mapped.events.length;
+    function settleFull(msg: NodeMessageInFlow, mapped: MapResult, gated: GateStep, send: Send, done: Done): (result: DeliveryResult) => void {
+      const n = gated.send.length;
       return (result) => {
         counts.queued -= n;
         counts.delivered += result.delivered;
         link.refresh();
         try {
-          finish(msg, result.bucketKey, mapped, result, send, done);
+          finish(msg, result.bucketKey, mapped, gated, result, send, done);
         } catch (err) {
           node.error(err, msg);
         }
@@ -188,6 +212,7 @@ export = function (RED: NodeAPI): void {
     node.on('input', (msg, send, done) => {
       const arrivalMs = Date.now();
       try {
+        if (filtersError) return done(new NodeError(filtersError));
         const { account, engine } = link.engine();
         if (!sync) return submitLater(msg, engine, account.bucketKey, arrivalMs, send, done);
         // msg, str and env properties: no callback, no closure, nothing prepared per message.

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, waitFor } from '../../test/support/poll';
+import { systemNpmEnv } from '../../test/support/system-npm';
 
 /** The repository: `dist/bench/parts` is three levels below it. */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -31,7 +32,7 @@ export interface PackedInstall {
 export function packAndInstall(): PackedInstall {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'initialstate-account.js'))) throw new Error('no build in dist: run `npm run build` first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'is-bench-redis-install-'));
-  const quiet: ExecFileSyncOptionsWithStringEncoding = { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' };
+  const quiet: ExecFileSyncOptionsWithStringEncoding = { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: systemNpmEnv() };
   const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], quiet)) as Array<{ filename: string }>;
   const tarball = packed[0]!.filename;
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench-redis-install', private: true }));

@@ -41,6 +41,10 @@ export interface AccountNodeDef extends NodeDef {
   backoffBase?: number | string;
   /** Hidden setting: longest back-off in ms. Default 60 000. */
   backoffCap?: number | string;
+  /** `local` (this process alone) or `redis` (the key's window shared through Redis, see docs/multi-instance.md). Default `local`. */
+  rateShare?: string;
+  /** With `rateShare` `redis`: prefix of the keys in Redis. Default `''` (prefix `initialstate`). */
+  redisPrefix?: string;
   /** Hidden setting: the service's rate-limit window in ms (only an emulator changes it). Default 10 000. */
   windowMs?: number | string;
   /** Hidden setting: with persist `file`, queued events held in memory at most (the rest wait in the spool). Default 10 000. */
@@ -51,6 +55,8 @@ export interface AccountNodeDef extends NodeDef {
 export interface AccountCredentials {
   /** The `ist_…` access key. */
   accessKey?: string;
+  /** With `rateShare` `redis`: `redis://` or `rediss://` URL, user and password allowed. */
+  redisUrl?: string;
 }
 
 /** The account as its users show it. */

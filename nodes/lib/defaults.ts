@@ -67,7 +67,7 @@ export const ACCOUNT_DEFAULTS = Object.freeze({
   monthlyQuota: DEFAULT_ACCOUNT_OPTIONS.monthlyQuota,
   transport: DEFAULT_ACCOUNT_OPTIONS.transport,
   closeTimeout: DEFAULT_ACCOUNT_OPTIONS.closeTimeout,
-  // Off unless chosen: the quota is only counted, and the rate limit is this process's alone.
+  // Settings the account node reads itself (not engine options), as agreed in the brief.
   stayWithinQuota: false,
   rateShare: 'local',
   redisPrefix: '',

@@ -8,11 +8,15 @@ export class NodeError extends Error {
   declare readonly code?: string;
 
   constructor(message: string, code?: string) {
+    // A user-facing sentence, not a fault in this package: no stack for the Catch node, and
+    // none captured (a close can fail thousands of messages at once).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    delete (this as { stack?: string }).stack;
     this.name = 'NodeError';
     if (code !== undefined) Object.defineProperty(this, 'code', { value: code, enumerable: true });
-    // A user-facing sentence, not a fault in this package: no stack for the Catch node.
-    delete (this as { stack?: string }).stack;
   }
 
   override toString(): string {

@@ -20,17 +20,20 @@ export const STOPPED: Partial<Record<AccountView['state'], string>> = {
  * yellow while waiting (rate limit, retry) or past 80 % of the monthly quota, red when sending
  * stopped or the monthly quota is used up, `{}` when there is nothing to say. While retrying it
  * names the cause in short (`ECONNREFUSED, 5 q`, yellow); while other clients share the key
- * (no Redis), `shared key, 5 q`.
+ * (no Redis) while it sends, `shared key, 5 q`; while Redis is configured but unreachable, `Redis unreachable,
+ * limiting locally` (yellow).
  */
 export function deliveryStatus(account: AccountView, counts: StatusCounts): NodeStatus {
   if (account.configError) return { fill: 'red', shape: 'ring', text: 'invalid account' };
   const stopped = STOPPED[account.state];
   if (stopped) return { fill: 'red', shape: 'ring', text: counts.queued ? `${stopped}, ${counts.queued} q` : stopped };
+  // Redis configured but unreachable: the account still sends, paced by its own limiter.
+  if (account.sharing === 'redis-down') return { fill: 'yellow', shape: 'ring', text: 'Redis unreachable, limiting locally' };
   switch (account.state) {
     case 'retrying':
       return { fill: 'yellow', shape: 'ring', text: `${account.outage ? causeCode(account.outage).slice(0, 14) : 'retrying'}, ${counts.queued} q` };
     case 'rate-limited':
-      return { fill: 'yellow', shape: 'ring', text: `${account.sharing === 'shared' ? 'shared key' : 'rate-limited'}, ${counts.queued} q` };
+      return { fill: 'yellow', shape: 'ring', text: `rate-limited, ${counts.queued} q` };
     case 'closed':
       return { fill: 'grey', shape: 'ring', text: 'closed' };
     default:

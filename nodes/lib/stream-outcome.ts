@@ -6,6 +6,12 @@ export interface StreamOutcome {
   events: number;
   /** `null` and `undefined` values of the payload left out (the stream node's `nullValues: 'skip'`). */
   skipped: number;
+  /** Values the stream filters held back or folded into an aggregate (not an error). */
+  suppressed: number;
+  /** Values waiting for their stream's interval end, or kept as its latest value while the account is not delivering (sent later, without this message). */
+  held: number;
+  /** Values replaced by a newer one of the same stream while the account was not delivering ("latest value only"). */
+  conflated: number;
   /** HTTP status of the last response (204 on success); 0 when no event was sent. */
   status: number;
   /** HTTP attempts the events needed; 0 when no event was sent. */

@@ -2,8 +2,8 @@
  * The account dialog's "Verify key" button: `POST /initialstate-account/verify` on the admin API
  * (permission `initialstate-account.write`) with `{id, endpoint, accessKey?, bucketKey?}`.
  * A key typed in the dialog is checked as typed; an untouched key (the editor only holds a
- * placeholder) is the account's stored credential, looked up by node id, which never goes back
- * to the editor. An endpoint such as `${INITIALSTATE_ENDPOINT}` is resolved as the runtime
+ * placeholder, or sends none) is the account's stored credential, looked up by node id, which
+ * never goes back to the editor; an emptied field is a 400. An endpoint such as `${INITIALSTATE_ENDPOINT}` is resolved as the runtime
  * resolves it. The answer is a {@link VerifyAnswer}; bad input is a 400 naming the field.
  */
 import type { NodeAPI } from 'node-red';
@@ -56,8 +56,10 @@ export function registerVerifyRoute(RED: NodeAPI): void {
     const run = async (): Promise<VerifyAnswer> => {
       const id = typeof body.id === 'string' ? body.id : '';
       if (typeof body.endpoint !== 'string') throw new BadRequest(`endpoint must be a string (got ${JSON.stringify(body.endpoint)})`);
-      const typed = typeof body.accessKey === 'string' ? body.accessKey : '';
-      const accessKey = typed === '' || typed === PASSWORD_PLACEHOLDER ? storedKey(id) : typed;
+      if (body.accessKey !== undefined && typeof body.accessKey !== 'string') throw new BadRequest('accessKey must be a string');
+      if (body.accessKey === '') throw new BadRequest('accessKey: the Access key field is empty: type the key');
+      // Absent or the placeholder: the key was not retyped, so it is the stored one.
+      const accessKey = body.accessKey === undefined || body.accessKey === PASSWORD_PLACEHOLDER ? storedKey(id) : body.accessKey;
       const bucketKey = typeof body.bucketKey === 'string' && body.bucketKey !== '' ? body.bucketKey : undefined;
       try {
         return await verifyKey({ endpoint: resolveEnv(body.endpoint.trim(), id), accessKey, bucketKey });

@@ -7,7 +7,7 @@ import { accountCard, forecastMonth, RecentRate, shortCount, StayWithinQuota, Wi
 
 /** ms between looks at the engine's counters (the card is published when it changed). */
 export const FEED_INTERVAL_MS = 1000;
-/** ms between updates of the forecast and the stay-within-quota factor. */
+/** ms between updates of the stay-within-quota factor (the forecast is updated at every look). */
 export const UPDATE_INTERVAL_MS = 60_000;
 
 /** A user of the account whose stream intervals the mode may widen (the stream node). */
@@ -27,7 +27,8 @@ export interface FeedSource {
   /** Whether "stay within quota" is on. */
   stayWithinQuota: boolean;
   counters(): CardCounters;
-  users(): Iterable<WidenableUser>;
+  /** The account's users; those that are {@link WidenableUser}s are widened. */
+  users(): Iterable<object>;
   /** Called when the mode starts or stops (to refresh the status). */
   changed(): void;
   /** The clock. Default `Date.now`. */
@@ -54,11 +55,11 @@ export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed 
   const windows = new WindowHistory();
   let delivered = source.counters().delivered;
   let nextUpdate = 0;
-  let forecast: MonthForecast | undefined;
+  let forecast: MonthForecast;
   let published = '';
 
   const widen = (factor: number) => {
-    for (const user of source.users()) user.quotaFactor?.(factor);
+    for (const user of source.users()) (user as WidenableUser).quotaFactor?.(factor);
   };
 
   const tick = () => {
@@ -70,25 +71,26 @@ export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed 
       rate.add(fresh, t);
       mode?.record(fresh, t);
     }
+    forecast = forecastMonth({ now: t, used: counters.monthEvents, quota: source.quota, perSecond: rate.perSecond(t) });
     if (t >= nextUpdate) {
       nextUpdate = t + UPDATE_INTERVAL_MS;
-      forecast = forecastMonth({ now: t, used: counters.monthEvents, quota: source.quota, perSecond: rate.perSecond(t) });
       if (mode) {
         const update = mode.update(t, counters.monthEvents);
-        widen(update.factor);
         if (update.message) {
           source.node.log(update.message);
           source.changed();
         }
       }
     }
+    // Every tick, so users that joined since (a redeploy) get the factor too.
+    if (mode) widen(mode.factor);
     const card = accountCard({
       id: source.node.id,
       name: source.name,
       key: source.key,
       now: t,
       counters,
-      forecast: forecast!,
+      forecast,
       stayWithin: { enabled: !!mode, active: mode?.active ?? false, factor: mode?.factor ?? 1 },
       recentWindows: counters.window ? windows.look(counters.window) : undefined,
     });

@@ -1,35 +1,33 @@
 import { EventEmitter } from 'node:events';
 import type { IsEvent } from '../event';
 import { accountState, stateReason } from './account-state';
+import { AnswerEffects } from './answer-effects';
 import { BucketError } from './bucket-error';
 import { BucketRequests } from './bucket-requests';
 import { ticketOf, ticketSlot, type TicketSlot } from './delivery-ticket';
-import { DurableQueue, type MemoryStats } from './durable-queue';
+import { DurableQueue } from './durable-queue';
 import { engineLimiter, plainHttpWarning, type AccountEngineDeps } from './engine-deps';
 import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
 import type { Limiter } from './limiter';
-import { maskKey, redactKey } from './mask-key';
+import { maskKey } from './mask-key';
 import { MonthCounter } from './month-counter';
 import { resolveAccountOptions } from './options';
-import { shortCause } from './outage-log';
 import { QueueHandOver } from './queue-hand-over';
 import { QuotaProbe } from './quota-probe';
 import { readyAt } from './ready';
-import { classifyResponse, responseMessage, type ResponseKind } from './response';
+import type { ResponseKind } from './response';
 import { SendLoop } from './send-loop';
-import type { AccountEngineEvents, AccountOptions, AccountState, BucketResult, CloseOptions, CloseReport, Counters, DeliveryResult, DropReason, FailedEvent } from './types';
+import type { AccountEngineEvents, AccountOptions, AccountState, BucketResult, CloseOptions, CloseReport, Counters, DeliveryResult, DropReason, FailedEvent, MemoryStats } from './types';
 
 export { CREATE_BUCKET_ATTEMPTS } from './bucket-requests';
-export { REFILL_CHUNK, type MemoryStats } from './durable-queue';
+export { REFILL_CHUNK } from './durable-queue';
 export type { AccountEngineDeps } from './engine-deps';
 /** ms close waits, after aborting the requests in flight, for their outcome to be known. */
 const ABORT_GRACE_MS = 100;
 
 /**
- * Where the engine is in its life: sending ('open', then 'draining' in close), stopped by an
- * answer or the spool until reconfigured, 'handing-over' (close waits for the requests in flight
- * only), 'stopping' once close's deadline passed (no request starts, answers other than success
- * are ignored), then 'closed'.
+ * The engine's life: sending ('open'; 'draining' in close), stopped until reconfigured, 'handing-over' (close waits
+ * for the requests in flight only), 'stopping' (close's deadline: no request starts, only successes count), 'closed'.
  */
 type Mode = 'open' | 'draining' | 'key-rejected' | 'spool-unreadable' | 'handing-over' | 'stopping' | 'closed';
 
@@ -41,7 +39,6 @@ type Mode = 'open' | 'draining' | 'key-rejected' | 'spool-unreadable' | 'handing
 export class AccountEngine extends EventEmitter {
   /** The resolved options. */
   readonly options: Readonly<AccountOptions>;
-  readonly #http: HttpClient;
   readonly #now: () => number;
   readonly #limiter: Limiter;
   /** Lets go of the limiter, and of the HTTP client when it is the engine's own (close). */
@@ -53,12 +50,8 @@ export class AccountEngine extends EventEmitter {
   readonly #requests: BucketRequests;
   readonly #month: MonthCounter;
   readonly #quota: QuotaProbe;
-  readonly #count = { delivered: 0, rateLimited: 0, dropped: 0 };
-  #lastError: { at: number; cause: string } | undefined;
-  /** The cause of the failures since the last success (network, 5xx); undefined when the last answer was fine. */
-  #outage: string | undefined;
-  /** The last error reported by a warning, so a lasting one is not repeated. */
-  #warned: string | undefined;
+  readonly #effects: AnswerEffects;
+  readonly #count = { delivered: 0, dropped: 0 };
   #state: AccountState = 'idle';
   #mode: Mode = 'open';
   /** Events queued at or before this time are sent without waiting for `flushInterval`. */
@@ -76,28 +69,21 @@ export class AccountEngine extends EventEmitter {
     const { endpoint, accessKey, requestTimeout } = this.options;
     this.#now = deps.now ?? Date.now;
     this.#quota = new QuotaProbe(this.options.quotaProbeInterval);
-    this.#http = deps.http ?? createHttpClient({ endpoint, accessKey, requestTimeout });
+    const http: HttpClient = deps.http ?? createHttpClient({ endpoint, accessKey, requestTimeout });
     const { limiter, release } = engineLimiter(this.options, deps, this.#now);
     this.#limiter = limiter;
-    this.#release = deps.http ? release : () => (release(), this.#http.close());
+    this.#release = deps.http ? release : () => (release(), http.close());
     const warning = (message: string): boolean => this.emit('warning', message);
+    this.#effects = new AnswerEffects(accessKey, this.#now, { outage: (cause) => this.emit('outage', cause), warning });
     this.#month = new MonthCounter({ file: this.options.quotaFile, quota: this.options.monthlyQuota, now: this.#now, warn: warning });
-    const fail = this.#fail.bind(this);
-    this.#queue = new DurableQueue(this.options, fail, (bucket) => this.#stop('spool-unreadable', `spool file ${this.#queue.spoolFile} no longer holds the queued events of bucket '${bucket.key}': sending stopped; restart to recover what the file still holds`));
-    this.#requests = new BucketRequests(this.#queue, this.#http, this.options, deps.random ?? Math.random, this.#now, {
+    this.#queue = new DurableQueue(this.options, this.#fail.bind(this), (bucket) => this.#stop('spool-unreadable', `spool file ${this.#queue.spoolFile} no longer holds the queued events of bucket '${bucket.key}': sending stopped; restart to recover what the file still holds`));
+    this.#requests = new BucketRequests(this.#queue, http, this.options, deps.random ?? Math.random, this.#now, {
       phase: () => (this.#mode === 'closed' ? 'closed' : this.#mode === 'stopping' ? 'stopping' : 'open'),
       learn: (kind, message, result) => this.#learn(kind, message, result),
-      delivered: (count) => {
-        this.#count.delivered += count;
-        this.#month.add(count);
-      },
+      delivered: (count) => void ((this.#count.delivered += count), this.#month.add(count)),
       dropped: (failures) => this.emit('dropped', failures),
       warn: warning,
-      answered: (detail) => {
-        this.#quota.answered();
-        this.#refreshState(detail);
-        this.#drained?.();
-      },
+      answered: (detail) => void (this.#quota.answered(), this.#refreshState(detail), this.#drained?.()),
       closedError: (bucketKey) => this.#createError(bucketKey, 'closed'),
     });
     const replayed = this.options.persist === 'file' ? this.#queue.replay(this.#now()) : { failures: [] };
@@ -122,8 +108,8 @@ export class AccountEngine extends EventEmitter {
   counters(): Counters {
     const { queued, inFlight } = this.#queue;
     const { requests, retries } = this.#requests;
-    const lastError = this.#lastError && { ...this.#lastError };
-    return { queued, inFlight, ...this.#count, requests, retries, monthEvents: this.#month.count, lastError, state: this.#state, sharing: this.#limiter.sharing, window: this.#limiter.window() };
+    const { lastError, rateLimited } = this.#effects;
+    return { queued, inFlight, ...this.#count, rateLimited, requests, retries, monthEvents: this.#month.count, lastError: lastError && { ...lastError }, state: this.#state, sharing: this.#limiter.sharing, window: this.#limiter.window() };
   }
 
   /** How many queued events are held in memory, and how many live only in the spool file. */
@@ -148,10 +134,8 @@ export class AccountEngine extends EventEmitter {
     const failures = this.#closing
       ? events.map((event) => this.#fail(bucketKey, event, ticketOf(slot, bucketKey, now), 'closed', 'the account is closing', 1, 0, now))
       : this.#queue.enqueue(bucketKey, events, slot, now);
-    if (!this.#closing) {
-      this.#loop.wake();
-      if (this.#state === 'idle') this.#refreshState('events queued');
-    }
+    if (!this.#closing) this.#loop.wake();
+    if (!this.#closing && this.#state === 'idle') this.#refreshState('events queued');
     if (failures.length > 0) this.emit('dropped', failures);
     // Only a shared ticket can belong to an empty submit.
     if (typeof slot === 'object') slot.settleIfEmpty(now);
@@ -185,13 +169,10 @@ export class AccountEngine extends EventEmitter {
    * {@link CloseOptions}) or reports it failed with reason 'closed' (`undelivered`). `delivered`
    * counts the events delivered while closing. Calling it again returns the same promise.
    *
-   * Requests still in flight at the deadline are aborted, and close waits up to 100 ms for
-   * their outcome: an answer that is already in counts (delivered, with its spool record
-   * removed); an aborted request counts as not delivered, so its events are spooled or reported.
-   * No request can be answered after close. What remains is inherent to HTTP: a request the
-   * server stored but whose answer was lost, or still on its way when aborted, is spooled too
-   * and sent again after a restart, so delivery is at-least-once (a duplicate is at most one
-   * batch per request in flight at the deadline).
+   * Requests in flight at the deadline are aborted; close waits up to 100 ms for their outcome.
+   * An answer already in counts; an aborted request does not, so its events are spooled or
+   * reported. A request the server stored but whose answer was lost is sent again after a
+   * restart: delivery is at-least-once (at most one batch per request in flight at the deadline).
    */
   close(options: CloseOptions = {}): Promise<CloseReport> {
     this.#closing ??= this.#close(options.handOver === true && this.options.persist !== 'file');
@@ -204,12 +185,7 @@ export class AccountEngine extends EventEmitter {
    */
   adopt(handOver: QueueHandOver): void {
     const now = this.#now();
-    const events = handOver.take();
-    for (let from = 0, to = 1; from < events.length; from = to++) {
-      const { bucketKey, ticket } = events[from]!;
-      while (to < events.length && events[to]!.bucketKey === bucketKey && events[to]!.ticket === ticket) to++;
-      this.#enqueue(bucketKey, events.slice(from, to).map((handed) => handed.event), ticket, now);
-    }
+    for (const { bucketKey, events, ticket } of handOver.takeRuns()) this.#enqueue(bucketKey, events, ticket, now);
   }
 
   async #close(handOver: boolean): Promise<CloseReport> {
@@ -230,15 +206,9 @@ export class AccountEngine extends EventEmitter {
     const stoppedBy = this.#mode;
     this.#mode = 'stopping';
     this.#abort.abort();
-    if (this.#loop.sending.size > 0) {
-      let grace: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled(this.#loop.sending), new Promise((resolve) => (grace = setTimeout(resolve, ABORT_GRACE_MS)))]);
-      clearTimeout(grace);
-    }
+    await this.#loop.settled(ABORT_GRACE_MS);
     this.#mode = 'closed';
-    for (const bucket of this.#queue.values()) {
-      bucket.creates.splice(0).forEach((call) => call.reject(this.#createError(bucket.key, stoppedBy === 'key-rejected' ? 'key-rejected' : 'closed')));
-    }
+    this.#rejectCreates(stoppedBy === 'key-rejected' ? 'key-rejected' : 'closed', false);
     const { left, failures, handed } = this.#queue.drain(this.#now(), handOver);
     if (failures.length > 0) this.emit('dropped', failures);
     this.#month.close();
@@ -255,6 +225,7 @@ export class AccountEngine extends EventEmitter {
     return ticket ? ticket.failed(event, reason, message, attempts, status, now) : { bucketKey, event, reason, message };
   }
 
+  /** Requests may start: not stopped, handing over or closing down. */
   #sending(): boolean {
     return this.#mode === 'open' || this.#mode === 'draining';
   }
@@ -275,50 +246,34 @@ export class AccountEngine extends EventEmitter {
     return job;
   }
 
-  /** Updates the engine-wide state that any answer can change. */
+  /** What an answer does to the whole account. */
   #learn(kind: ResponseKind, message: string, result: HttpResult): void {
-    if (kind === 'ok') {
-      this.#warned = undefined;
-      if (this.#outage !== undefined) {
-        this.#outage = undefined;
-        this.emit('outage', undefined);
-      }
-      if (this.#quota.resume()) this.#refreshState('the service accepts events again');
-      return;
-    }
-    // An outage's cause is the answer itself, without the bucket a creation was for: the endpoint is what fails.
-    const cause = shortCause(kind === 'transient' ? redactKey(responseMessage(result), this.options.accessKey) : message);
-    this.#lastError = { at: this.#now(), cause };
-    if (kind === 'transient') {
-      this.#outage = cause;
-      this.emit('outage', cause);
-    } else if (kind === 'rate-limited') this.#count.rateLimited += 1;
-    else if (kind === 'key-rejected') this.#stop('key-rejected');
-    else if (kind === 'quota-exceeded') {
+    const effect = this.#effects.learn(kind, message, result);
+    if (effect === 'key-rejected') this.#stop('key-rejected');
+    else if (effect === 'quota-exceeded') {
       this.#quota.pause(this.#now());
       this.#refreshState('monthly event quota used up');
-    } else if ((kind === 'not-found' || kind === 'client-error') && message !== this.#warned) {
-      // A setup mistake rather than a passing fault: say so once, not on every retry.
-      this.#warned = message;
-      this.emit('warning', message);
-    }
+    } else if (kind === 'ok' && this.#quota.resume()) this.#refreshState('the service accepts events again');
   }
 
   /** Sending stops until reconfigured; explicit bucket creations not under way are settled. */
   #stop(mode: 'key-rejected' | 'spool-unreadable', message?: string): void {
     if (this.#mode === 'stopping' || this.#mode === 'closed' || this.#mode === mode) return;
-    if (message) this.#lastError = { at: this.#now(), cause: message };
+    if (message) this.#effects.lastError = { at: this.#now(), cause: message };
     this.#mode = mode;
-    for (const bucket of this.#queue.values()) {
-      (bucket.busy ? bucket.creates.splice(1) : bucket.creates.splice(0)).forEach((call) => call.reject(this.#createError(bucket.key)));
-    }
+    this.#rejectCreates(mode === 'key-rejected' ? mode : 'closed', true);
     if (message) this.emit('warning', message);
     this.#refreshState(mode === 'key-rejected' ? 'access key rejected' : 'spool unreadable');
   }
 
+  /** Settles the explicit bucket creations waiting (`underWay`: but those whose request is under way). */
+  #rejectCreates(code: 'key-rejected' | 'closed', underWay: boolean): void {
+    for (const { key, busy, creates } of this.#queue.values()) creates.splice(underWay && busy ? 1 : 0).forEach((call) => call.reject(this.#createError(key, code)));
+  }
+
   /** Why an explicit bucket creation cannot be made: `code`, else the engine's stop or close. */
   #createError(bucketKey: string, code: 'key-rejected' | 'closed' = this.#mode === 'key-rejected' ? 'key-rejected' : 'closed'): BucketError {
-    const why = code === 'key-rejected' ? (this.#lastError?.cause ?? 'access key rejected') : `the account ${this.#closing && this.#mode !== 'closed' && this.#mode !== 'stopping' ? 'is closing' : 'closed'}`;
+    const why = code === 'key-rejected' ? (this.#effects.lastError?.cause ?? 'access key rejected') : `the account ${this.#closing && this.#mode !== 'closed' && this.#mode !== 'stopping' ? 'is closing' : 'closed'}`;
     return new BucketError(code, `Bucket '${bucketKey}' not created: ${why}`);
   }
 
@@ -334,7 +289,7 @@ export class AccountEngine extends EventEmitter {
     });
     if (state === this.#state) return;
     this.#state = state;
-    this.emit('state', state, `${maskKey(this.options.accessKey)} ${stateReason(state, detail, this.#lastError?.cause)}`);
+    this.emit('state', state, `${maskKey(this.options.accessKey)} ${stateReason(state, detail, this.#effects.lastError?.cause)}`);
   }
 
   // Typed EventEmitter surface.

@@ -3,6 +3,7 @@ import type { BucketResult } from './types';
 import type { DeliveryTicket, TicketSlot } from './delivery-ticket';
 import type { EventQueue } from './event-queue';
 import type { SpilledTail } from './spilled-tail';
+import type { SpoolRun } from './spool';
 
 /** A slice of a bucket's current batch; a batch is split into pieces by 413 and 400 answers. */
 export interface Piece {
@@ -55,4 +56,18 @@ export function queuedIn(bucket: Bucket): number {
 /** When a bucket's oldest queued event was queued (Infinity when none). */
 export function headTime(bucket: Bucket): number {
   return bucket.queue.length > 0 ? bucket.queue.headTime() : (bucket.tail?.headTime() ?? Infinity);
+}
+
+/** The live events of `buckets` (in flight and queued, none spilled), for a rewrite of the spool. */
+export function liveRuns(buckets: Iterable<Bucket>): SpoolRun[] {
+  const runs: SpoolRun[] = [];
+  for (const bucket of buckets) {
+    for (const piece of bucket.pieces) runs.push({ bucketKey: bucket.key, start: piece.start, events: piece.events });
+    let start = bucket.queueStart;
+    for (const events of bucket.queue.groups()) {
+      runs.push({ bucketKey: bucket.key, start, events });
+      start += events.length;
+    }
+  }
+  return runs;
 }

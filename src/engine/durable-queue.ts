@@ -1,28 +1,18 @@
 import { LIMITS, type IsEvent } from '../event';
-import { queuedIn, headTime, type Bucket, type Piece } from './bucket';
+import { headTime, liveRuns, queuedIn, type Bucket, type Piece } from './bucket';
 import { ticketOf, type DeliveryTicket, type TicketSlot } from './delivery-ticket';
 import { eventBytes } from './event-size';
 import { EventQueue } from './event-queue';
 import type { HandedEvent } from './queue-hand-over';
 import { SpilledTail } from './spilled-tail';
-import { Spool, type SpoolRun } from './spool';
-import type { AccountOptions, DropReason, FailedEvent } from './types';
+import { Spool } from './spool';
+import type { AccountOptions, DropReason, FailedEvent, MemoryStats } from './types';
 
 /** Spilled events read back from the spool at a time, room in `memoryWindow` permitting. */
 export const REFILL_CHUNK = 1000;
 
 /** The most bytes of events a request body may hold (the `[` and `]` aside). */
 export const BODY_LIMIT = LIMITS.bodyBytes - 2;
-
-/** How many queued events are in memory (see `AccountEngine.memoryStats`). */
-export interface MemoryStats {
-  /** Queued events held in memory now (not counting those in flight, at most `batchSize` a bucket). */
-  resident: number;
-  /** The most `resident` has been since the engine started. */
-  peakResident: number;
-  /** Queued events that live only in the spool file now. */
-  spilled: number;
-}
 
 /** Makes one event's failure (the engine counts it and settles its ticket). */
 export type FailEvent = (bucketKey: string, event: IsEvent, ticket: DeliveryTicket | undefined, reason: DropReason, message: string, attempts: number, status: number, now: number) => FailedEvent;
@@ -220,7 +210,7 @@ export class DurableQueue {
     const failures = reason ? piece.events.map((event, i) => this.#fail(bucket.key, event, piece.tickets[i], reason, message, piece.attempts, status, now)) : [];
     if (!reason) piece.tickets.forEach((ticket) => ticket?.delivered(piece.attempts, status, now));
     // Spilled events are known by their offsets in the file: it is compacted only once none is left.
-    if (this.#spool?.wantsCompaction && this.#count.queued === this.#count.resident) this.#spool.rewrite(this.#spoolRuns());
+    if (this.#spool?.wantsCompaction && this.#count.queued === this.#count.resident) this.#spool.rewrite(liveRuns(this.#buckets.values()));
     return failures;
   }
 
@@ -294,20 +284,6 @@ export class DurableQueue {
     const moved = tail.moveInto(bucket.queue, count, this.#spool!);
     this.#resident(moved);
     if (moved < count) this.#onSpoolLost(bucket);
-  }
-
-  /** The live events, for a rewrite of the spool (none may be spilled). */
-  #spoolRuns(): SpoolRun[] {
-    const runs: SpoolRun[] = [];
-    for (const bucket of this.#buckets.values()) {
-      for (const piece of bucket.pieces) runs.push({ bucketKey: bucket.key, start: piece.start, events: piece.events });
-      let start = bucket.queueStart;
-      for (const events of bucket.queue.groups()) {
-        runs.push({ bucketKey: bucket.key, start, events });
-        start += events.length;
-      }
-    }
-    return runs;
   }
 }
 

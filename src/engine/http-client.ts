@@ -73,6 +73,8 @@ function headerNumber(value: string | string[] | undefined): number | undefined 
 
 /** A {@link HttpClient} over `got` with keep-alive agents, a request timeout and got's retry off. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  // Loading got takes a few hundred ms: start now, not on the first request.
+  loadGot().catch(() => undefined);
   const agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   const base = options.endpoint.replace(/\/+$/, '');
   const headers = {

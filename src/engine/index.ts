@@ -1,6 +1,6 @@
 /** The engine: the shared, rate-limited batcher of an Initial State account. No Node-RED here. */
 export * from './types';
-export { AccountEngine, CREATE_BUCKET_ATTEMPTS, type AccountEngineDeps, type MemoryStats } from './account-engine';
+export { AccountEngine, CREATE_BUCKET_ATTEMPTS, type AccountEngineDeps } from './account-engine';
 export { BucketError } from './bucket-error';
 export { QueueHandOver, type HandedEvent } from './queue-hand-over';
 export { WindowLimiter, type WindowLimiterOptions } from './window-limiter';

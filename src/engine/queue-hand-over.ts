@@ -34,6 +34,16 @@ export class QueueHandOver {
     return events;
   }
 
+  /** Takes the events (once), in runs of one bucket and one submit, oldest first. */
+  *takeRuns(): Generator<{ bucketKey: string; events: IsEvent[]; ticket: DeliveryTicket | undefined }> {
+    const events = this.take();
+    for (let from = 0, to = 1; from < events.length; from = to++) {
+      const { bucketKey, ticket } = events[from]!;
+      while (to < events.length && events[to]!.bucketKey === bucketKey && events[to]!.ticket === ticket) to++;
+      yield { bucketKey, ticket, events: events.slice(from, to).map((handed) => handed.event) };
+    }
+  }
+
   /** Nobody adopted them: each fails with reason 'closed'; returns the failures. */
   abandon(now = Date.now()): FailedEvent[] {
     const message = 'not delivered before close (the account was redeployed and no new configuration took its queue)';

@@ -4,13 +4,13 @@
  * use, so the hosts' clocks need not agree.
  *
  * The window follows the service's: it opens with the first request (`take`), ends one window
- * after that window's first answer (`observe`; the server's window opened when that request
- * arrived, which was before its answer), and its count is corrected by the answers'
+ * after that window's first counted answer (`observe`: one with rate headers; the server's
+ * window opened when a counted request arrived, which was before that answer), and its count is corrected by the answers'
  * `X-RateLimit-Remaining` both ways: a request the server does not count (no rate headers) costs
  * nothing, and requests of clients outside Redis are counted once an answer shows them.
  *
  * The hash at `<prefix>:window:<sha256(key)>` holds (all integers, times in Redis ms):
- * - `s` the window's start (its id), `e` its end (0 until its first answer), `l` the limit last
+ * - `s` the window's start (its id), `e` its end (0 until its first counted answer), `l` the limit last
  *   answered in `X-RateLimit-Limit` (0: none yet, the caller's limit applies);
  * - `n` the highest count an answer of this window reported (`limit - remaining`), `f` slots
  *   granted in this window not answered yet, `k` of those answered without reaching the server
@@ -68,9 +68,11 @@ if used < l then
   redis.call('HSET', key, 'f', f + 1)
   return {1, s, used + 1, l, left(e), 0}
 end
+-- Full: wait for the end, or (while no counted answer has fixed it) for the earliest it can be.
 local wait = s + win - now
 if e > 0 then wait = e - now end
 if wait < 5 then wait = 5 end
+if e == 0 and wait < 25 then wait = 25 end
 return {0, wait, used, l, left(e), 0}
 `;
 
@@ -89,12 +91,14 @@ local cap = l
 if cap == 0 then cap = 1000000 end
 if w == s and s > 0 then
   if f > 0 then f = f - 1 end
-  if e == 0 then e = now + win end
   if status == 429 then
     n = cap
   elseif status == 0 then
     k = k + 1
   elseif rem >= 0 then
+    -- The server's window opened when a counted request arrived: before its answer. An answer
+    -- without rate headers (not counted: bucket creation) opened none, so it ends nothing.
+    if e == 0 then e = now + win end
     if r == 0 then r = reset end
     if reset > r then
       x = x + 1
@@ -109,6 +113,7 @@ elseif w == p and p > 0 then
     k = k + 1
   elseif status ~= 429 and rem >= 0 and q > 0 and reset > q then
     -- Counted by the server window after the one it was sent in: this window's.
+    if e == 0 then e = now + win end
     if r == 0 then r = reset end
     if reset <= r and l - rem > n then n = l - rem end
   end

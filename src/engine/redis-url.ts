@@ -32,7 +32,8 @@ function quote(text: string): string {
 export function checkRedisUrl(value: unknown): string {
   const rule = 'Expected `redisUrl` to be a redis:// or rediss:// URL such as redis://user:password@host:6379/0';
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(`${rule}, got ${typeof value === 'string' ? 'an empty string' : typeof value}`);
+    const got = value === undefined || value === '' ? 'nothing (set the Redis URL of the account, or rateShare local)' : typeof value;
+    throw new TypeError(`${rule}, got ${got}`);
   }
   const text = value.trim();
   let url: URL;

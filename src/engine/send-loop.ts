@@ -43,6 +43,14 @@ export class SendLoop<R extends RateInfo> {
     return this.#sending;
   }
 
+  /** Resolves once every request in flight has its answer applied, or after `ms`, whichever comes first. */
+  async settled(ms: number): Promise<void> {
+    if (this.#sending.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(this.#sending), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+
   /** Something may have become ready (a submit, a flush, an answer). */
   wake(): void {
     const wake = this.#wake;

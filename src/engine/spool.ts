@@ -50,12 +50,7 @@ const COMPACT_AFTER = 1000;
 const COMPACT_WHEN_EMPTY = 100;
 
 /** An event record `{b, i, e}` or a removal record `{b, i, n}` (delivered, rejected or dropped). */
-interface SpoolLine {
-  b: string;
-  i: number;
-  e?: IsEvent[];
-  n?: number;
-}
+type SpoolLine = { b: string; i: number; e?: IsEvent[]; n?: number };
 
 function isEvent(value: unknown): value is IsEvent {
   if (!value || typeof value !== 'object') return false;
@@ -68,7 +63,7 @@ function parseLine(line: string): SpoolLine | undefined {
   try {
     parsed = JSON.parse(line);
   } catch {
-    return undefined;
+    return undefined; // a line cut off by a crash, or changed under the engine
   }
   if (!parsed || typeof parsed !== 'object') return undefined;
   const record = parsed as SpoolLine;
@@ -77,10 +72,8 @@ function parseLine(line: string): SpoolLine | undefined {
   return Number.isSafeInteger(record.n) && record.n! > 0 ? record : undefined;
 }
 
-/** Bytes read from the file at a time. */
-const READ_BYTES = 64 * 1024;
-/** Bytes a rewrite collects before it writes them. */
-const WRITE_BYTES = 1024 * 1024;
+/** Bytes read from the file at a time, and a rewrite collects before it writes them. */
+const [READ_BYTES, WRITE_BYTES] = [64 * 1024, 1024 * 1024];
 
 /**
  * The durable queue of one engine (`persist: 'file'`): an append-only file of JSON lines.
@@ -287,7 +280,7 @@ export class Spool {
 
   /** Syncs and closes the file. */
   close(): void {
-    if (this.#fsyncTimer !== undefined) clearTimeout(this.#fsyncTimer);
+    clearTimeout(this.#fsyncTimer);
     this.#fsyncTimer = undefined;
     fs.fsyncSync(this.#fd);
     fs.closeSync(this.#fd);

@@ -129,6 +129,16 @@ export interface Counters {
   window: WindowView;
 }
 
+/** How many queued events are in memory (see `AccountEngine.memoryStats`). */
+export interface MemoryStats {
+  /** Queued events held in memory now (not counting those in flight, at most `batchSize` a bucket). */
+  resident: number;
+  /** The most `resident` has been since the engine started. */
+  peakResident: number;
+  /** Queued events that live only in the spool file now. */
+  spilled: number;
+}
+
 /** What `close()` did with what was left. */
 export interface CloseReport {
   delivered: number;

@@ -11,42 +11,28 @@ export interface WindowLimiterOptions {
 }
 
 /** A slot as this limiter hands it out: it knows the window it was taken from. */
-interface WindowSlot extends Slot {
-  readonly window: number;
-}
-
-/** The local window: opened by its first slot, ended by its first answer + `windowMs` (or the server's reset). */
-interface Window {
-  id: number;
-  /** Slots this window has used, as the server counts them once an answer says so. */
-  used: number;
-  /** Slots taken from it by this process. */
-  own: number;
-  /** ms since 1970 when it ends; undefined until its first answer. */
-  endsAt?: number;
-  /** Its end came from an answer that carried `X-RateLimit-*` (a counted request). */
-  counted: boolean;
-}
-
-interface Waiter {
-  resolve: (slot: Slot) => void;
-  reject: (reason: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
+type WindowSlot = Slot & { readonly window: number };
 
 /**
- * The plain fixed-window limiter of one process: it uses every slot of the window and follows
- * the server's answers.
+ * The local window, opened by its first slot: `used` slots as the server counts them once an
+ * answer says so, `own` taken by this process, `endsAt` undefined until its first answer,
+ * `counted` once an answer with `X-RateLimit-*` (a counted request) set its end.
+ */
+type Window = { id: number; used: number; own: number; endsAt?: number; counted: boolean };
+
+type Waiter = { resolve: (slot: Slot) => void; reject: (reason: unknown) => void; signal?: AbortSignal; onAbort: () => void };
+
+/**
+ * The plain fixed-window limiter of one process: it uses every slot and follows the server.
  * - Budget: the window's limit minus what it has used; `used` adopts the server's
  *   `limit - remaining` (plus this process's requests still in flight), down as well as up, so a
  *   request the server does not count (bucket creation) costs nothing.
  * - The window opens with its first slot and ends at its first counted answer + `windowMs`, or
  *   at `X-RateLimit-Reset` when another client opened the server's window.
  * - A 429 blocks until `Retry-After` (the request is then sent again by the engine).
- * - In the first window, and while answers show other clients on the key (`sharing` 'shared':
- *   a `Remaining` below this process's own count, or a 429), one request goes at a time, so
- *   every slot follows the server's latest answer.
+ * - In the first window, until a window's first answer, and while answers show other clients on
+ *   the key (`sharing` 'shared': a `Remaining` below its own count, or a 429), one request goes
+ *   at a time, so every slot follows the server's latest answer.
  */
 export class WindowLimiter implements Limiter {
   readonly #windowMs: number;
@@ -62,10 +48,8 @@ export class WindowLimiter implements Limiter {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(options: WindowLimiterOptions) {
-    this.#limit = options.limit;
-    this.#windowMs = options.windowMs;
-    this.#now = options.now ?? Date.now;
+  constructor({ limit, windowMs, now = Date.now }: WindowLimiterOptions) {
+    [this.#limit, this.#windowMs, this.#now] = [limit, windowMs, now];
   }
 
   get sharing(): Sharing {
@@ -87,14 +71,9 @@ export class WindowLimiter implements Limiter {
     return new Promise<Slot>((resolve, reject) => {
       if (this.#closed) return reject(new Error('the limiter is closed'));
       if (signal?.aborted) return reject(signal.reason);
-      const waiter: Waiter = { resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
+      const onAbort = (): void => void (this.#waiters.splice(this.#waiters.indexOf(waiter), 1), reject(signal!.reason));
+      const waiter: Waiter = { resolve, reject, signal, onAbort };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(waiter);
       this.#grant();
     });
@@ -105,12 +84,11 @@ export class WindowLimiter implements Limiter {
     const win = this.#win;
     const now = this.#now();
     if (info.limit !== undefined && info.limit > 0) this.#limit = info.limit;
-    if ((slot as WindowSlot).window === win.id) {
-      if (info.status === 429) this.#refused(win, info, now);
-      else if (info.remaining !== undefined) this.#counted(win, info.remaining, info.reset, now);
-      // An answer without rate headers was not counted: it ends the window only until a counted one does.
-      else win.endsAt ??= now + this.#windowMs;
-    } else if (info.status === 429) this.#refused(win, info, now);
+    if (info.status === 429) this.#refused(win, info, now);
+    else if ((slot as WindowSlot).window !== win.id) return this.#grant(); // a late answer of a past window
+    else if (info.remaining !== undefined) this.#counted(win, info.remaining, info.reset, now);
+    // An answer without rate headers was not counted: it ends the window only until a counted one does.
+    else win.endsAt ??= now + this.#windowMs;
     this.#grant();
   }
 
@@ -118,7 +96,7 @@ export class WindowLimiter implements Limiter {
     this.#closed = true;
     clearTimeout(this.#timer);
     for (const waiter of this.#waiters.splice(0)) {
-      waiter.signal?.removeEventListener('abort', waiter.onAbort!);
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.reject(new Error('the limiter is closed'));
     }
   }
@@ -148,13 +126,10 @@ export class WindowLimiter implements Limiter {
   /** Grants waiting slots, in order, while the window has room; else wakes up when it may. */
   #grant(): void {
     clearTimeout(this.#timer);
-    this.#timer = undefined;
     while (this.#waiters.length > 0) {
       const now = this.#now();
       let win = this.#win;
-      if (win.endsAt !== undefined && now >= win.endsAt && now >= this.#retryUntil) {
-        win = this.#win = { id: win.id + 1, used: 0, own: 0, counted: false };
-      }
+      if (win.endsAt !== undefined && now >= win.endsAt && now >= this.#retryUntil) win = this.#win = { id: win.id + 1, used: 0, own: 0, counted: false };
       const serial = this.#sharing !== 'alone' || win.id === 0 || win.endsAt === undefined;
       if (serial && this.#outstanding > 0) return;
       const wakeAt = Math.max(this.#retryUntil, win.used >= this.#limit ? (win.endsAt ?? Infinity) : 0);
@@ -162,13 +137,12 @@ export class WindowLimiter implements Limiter {
         if (wakeAt !== Infinity) this.#timer = setTimeout(() => this.#grant(), wakeAt - now);
         return;
       }
-      const waiter = this.#waiters.shift()!;
-      waiter.signal?.removeEventListener('abort', waiter.onAbort!);
       win.used += 1;
       win.own += 1;
       this.#outstanding += 1;
-      const slot: WindowSlot = { grantedAt: now, window: win.id };
-      waiter.resolve(slot);
+      const waiter = this.#waiters.shift()!;
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.resolve({ grantedAt: now, window: win.id } as WindowSlot);
     }
   }
 }

@@ -32,8 +32,8 @@ interface KeyState {
   lastValue?: EventValue;
   lastAt: number;
   sentAny: boolean;
-  /** Until when (ms) new values are held: a decision opens a window of the minimum interval. */
-  windowEnd: number;
+  /** When (ms) the last decision was: it opens a window of the minimum interval, in which new values are held. */
+  decidedAt: number;
   held?: Accumulator;
   /** The latest value a change filter held back since the last send: what a heartbeat repeats. */
   candidate?: IsEvent;
@@ -104,8 +104,8 @@ export class StreamFilter {
     this.#totals.offered++;
     const state = this.#state(stream);
     this.#arrived(state, now);
-    if (state.held && now >= state.windowEnd) this.#closeWindow(state, now, step);
-    if (state.held || now < state.windowEnd) {
+    if (state.held && now >= this.#windowEnd(state)) this.#closeWindow(state, now, step);
+    if (state.held || now < this.#windowEnd(state)) {
       (state.held ??= new Accumulator()).add(event);
       step.held = 1;
       this.#totals.held++;
@@ -120,7 +120,7 @@ export class StreamFilter {
     const step: FilterStep = { send: [], suppressed: 0, held: 0, heartbeats: 0 };
     for (const state of this.#keys.values()) {
       if (state.held) {
-        if (now >= state.windowEnd) this.#closeWindow(state, now, step);
+        if (now >= this.#windowEnd(state)) this.#closeWindow(state, now, step);
       } else if (state.candidate && this.#heartbeatAt(state) <= now) {
         const repeat = state.candidate;
         this.#send(state, repeat, now, step);
@@ -145,7 +145,7 @@ export class StreamFilter {
   nextDue(): number | undefined {
     let next = Infinity;
     for (const state of this.#keys.values()) {
-      if (state.held) next = Math.min(next, state.windowEnd);
+      if (state.held) next = Math.min(next, this.#windowEnd(state));
       else if (state.candidate) next = Math.min(next, this.#heartbeatAt(state));
     }
     return Number.isFinite(next) ? next : undefined;
@@ -159,7 +159,7 @@ export class StreamFilter {
   #state(stream: string): KeyState {
     let state = this.#keys.get(stream);
     if (!state) {
-      state = { lastAt: -Infinity, sentAny: false, windowEnd: -Infinity };
+      state = { lastAt: -Infinity, sentAny: false, decidedAt: -Infinity };
       this.#keys.set(stream, state);
     }
     return state;
@@ -173,6 +173,11 @@ export class StreamFilter {
     state.arrivedAt = now;
   }
 
+  /** The end of the key's window, with its interval as of now (a widened one follows the arrival gap as it is learnt). */
+  #windowEnd(state: KeyState): number {
+    return state.decidedAt + this.#intervalMs(state);
+  }
+
   #intervalMs(state: KeyState): number {
     const configured = this.options.minInterval * 1000;
     if (this.#factor === 1) return configured;
@@ -182,7 +187,7 @@ export class StreamFilter {
   /** A heartbeat repeat may go when the heartbeat has run out and no window is open; Infinity when off. */
   #heartbeatAt(state: KeyState): number {
     const heartbeatMs = this.options.heartbeat * 60_000;
-    return heartbeatMs > 0 ? Math.max(state.lastAt + heartbeatMs, state.windowEnd) : Infinity;
+    return heartbeatMs > 0 ? Math.max(state.lastAt + heartbeatMs, this.#windowEnd(state)) : Infinity;
   }
 
   #closeWindow(state: KeyState, now: number, step: FilterStep): void {
@@ -203,7 +208,7 @@ export class StreamFilter {
       state.candidate = event;
       step.suppressed++;
       this.#totals.suppressed++;
-      state.windowEnd = now + this.#intervalMs(state);
+      state.decidedAt = now;
     }
   }
 
@@ -212,7 +217,7 @@ export class StreamFilter {
     state.lastValue = event.value;
     state.lastAt = now;
     state.candidate = undefined;
-    state.windowEnd = now + this.#intervalMs(state);
+    state.decidedAt = now;
     step.send.push(event);
     this.#totals.sent++;
   }

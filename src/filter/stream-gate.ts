@@ -44,7 +44,8 @@ export interface GateTotals {
 export class StreamGate {
   readonly #options: StreamGateOptions;
   readonly #now: () => number;
-  readonly #filtering: boolean;
+  /** Whether events go through the filters: when any is set, or once something may widen them. */
+  #filtering: boolean;
   readonly #filters = new Map<string, StreamFilter>();
   /** The latest value of each stream key by bucket, kept while the account is not delivering. */
   readonly #latest = new Map<string, Map<string, IsEvent>>();
@@ -59,6 +60,11 @@ export class StreamGate {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#filtering = filters(options.filter) || options.filter.heartbeat > 0;
+  }
+
+  /** Whether events go through the filters (else {@link offer} passes them on as they are, apart from "latest value only"). */
+  get filtering(): boolean {
+    return this.#filtering;
   }
 
   get totals(): Readonly<GateTotals> {
@@ -102,8 +108,13 @@ export class StreamGate {
     if (delivering) this.#releaseLatest();
   }
 
-  /** Widens every stream's minimum interval by `factor` (see {@link StreamFilter.widen}). */
+  /**
+   * Widens every stream's minimum interval by `factor` (see {@link StreamFilter.widen}). From the
+   * first call on, events go through the filters even when none is set, so each stream's arrival
+   * gap is known by the time a factor above 1 comes.
+   */
   widen(factor: number): void {
+    this.#filtering = true;
     this.#factor = factor;
     for (const filter of this.#filters.values()) filter.widen(factor);
   }

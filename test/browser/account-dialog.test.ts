@@ -4,7 +4,7 @@
  * against the emulator.
  */
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { clippedControls, dragIn, newFlowTab, nodeIdByName, openEditDialog, saveScreenshot, settled, typeInto } from './editor-page';
 import { closeDialogs, DEMO_KEY, editorSession } from './editor-session';
 
@@ -16,6 +16,9 @@ const FIELDS: Record<(typeof TABS)[number], string[]> = {
   delivery: ['batchSize', 'flushInterval', 'maxQueue', 'overflow', 'persist', 'monthlyQuota', 'stayWithinQuota', 'autoCreate'],
   advanced: ['transport', 'closeTimeout', 'rateShare', 'redisUrl', 'redisPrefix'],
 };
+
+/** The topmost edit dialog (the tray sliding in from the right), for screenshots of it alone. */
+const topDialog = (page: Page): Locator => page.locator('.red-ui-tray').last();
 
 describe('editor: the account dialog and the fit of every dialog (browser)', function () {
   this.timeout(120_000);
@@ -85,7 +88,7 @@ describe('editor: the account dialog and the fit of every dialog (browser)', fun
     for (const tab of TABS) {
       await showTab(tab);
       assert.deepEqual(await clippedControls(page), [], `the ${tab} tab`);
-      await saveScreenshot(page, `editor-account-${tab}`);
+      await saveScreenshot(page, `editor-account-${tab}`, topDialog(page));
     }
     // The check itself sees a cut-off option: narrowed, the transport select fails it.
     await page.locator('#node-config-input-transport').evaluate((select) => ((select as HTMLElement).style.width = '120px'));
@@ -99,7 +102,7 @@ describe('editor: the account dialog and the fit of every dialog (browser)', fun
       const id = await dragIn(page, type, 300, type === 'initialstate-stream' ? 100 : 220);
       await openEditDialog(page, id);
       assert.deepEqual(await clippedControls(page), [], type);
-      await saveScreenshot(page, `editor-${type.replace('initialstate-', '')}-dialog`);
+      await saveScreenshot(page, `editor-${type.replace('initialstate-', '')}-dialog`, topDialog(page));
       await closeDialogs(page);
     }
   });
@@ -116,7 +119,7 @@ describe('editor: the account dialog and the fit of every dialog (browser)', fun
       await verify.click();
       await page.locator('#initialstate-account-verify-result[data-outcome="accepted"]').waitFor();
       assert.match(await result.innerText(), /^Accepted: the key is accepted/);
-      await saveScreenshot(page, 'editor-verify-key');
+      await saveScreenshot(page, 'editor-verify-key', topDialog(page));
 
       await typeInto(page.locator('#node-config-input-accessKey'), WRONG_KEY);
       await verify.click();

@@ -26,8 +26,9 @@ function editorDefaults(): Record<string, Record<string, unknown>> {
     _: (key: string) => key,
     validators: { typedInput: () => () => true },
   };
-  // The scripts' top-level editor set-up (a style element) needs only a document that has it already.
-  const context = vm.createContext({ RED, $: () => ({ val: () => undefined }), window: {}, document: { getElementById: () => ({}) } });
+  // Outside a dialog `$` finds no inputs; the shared stylesheet is the one element made.
+  const $ = () => ({ val: () => undefined, text: () => ({ appendTo: () => undefined }) });
+  const context = vm.createContext({ RED, $, document: { getElementById: () => null }, window: {} });
   for (const type of TYPES) {
     const html = fs.readFileSync(path.join(NODES, `${type}.html`), 'utf8');
     vm.runInContext(/<script type="text\/javascript">([\s\S]*?)<\/script>/.exec(html)![1]!, context);

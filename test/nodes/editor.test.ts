@@ -143,7 +143,18 @@ describe('nodes editor files', () => {
       }
       const help = fs.readFileSync(path.join(NODES, 'locales', 'en-US', `${type}.html`), 'utf8');
       assert.match(help, new RegExp(`data-help-name="${type}"`));
-      assert.match(help, /<h3>Details<\/h3>/);
+      assert.match(help, /<h3>Details<\/h3>|<h3>Connection<\/h3>/);
+      // Each help explains the status texts, and its references are links.
+      assert.match(help, /<h3>Status<\/h3>/, type);
+      const references = help.slice(help.indexOf('<h3>References</h3>'));
+      assert.ok(help.includes('<h3>References</h3>') && /<a href="https:\/\/[^"]+"/.test(references), `${type}: references as links`);
+    }
+  });
+
+  it('says in the help what the status abbreviation "q" means, where a status can show it', () => {
+    for (const type of ['initialstate-account', 'initialstate-stream']) {
+      const help = fs.readFileSync(path.join(NODES, 'locales', 'en-US', `${type}.html`), 'utf8');
+      assert.match(help, /<b>q<\/b> = events queued/, type);
     }
   });
 });

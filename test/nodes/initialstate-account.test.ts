@@ -37,7 +37,7 @@ describe('nodes/initialstate-account', function () {
     assert.equal(helper.getNode(ACCOUNT).credentials.accessKey, ACCESS_KEY);
     assert.ok(!JSON.stringify(exportedFlows()).includes(ACCESS_KEY), 'access key in the exported flow');
     const registry = (helper as unknown as { _redNodes: { getCredentialDefinition(type: string): unknown } })._redNodes;
-    assert.deepEqual(registry.getCredentialDefinition('initialstate-account'), { accessKey: { type: 'password' } });
+    assert.deepEqual(registry.getCredentialDefinition('initialstate-account'), { accessKey: { type: 'password' }, redisUrl: { type: 'password' } });
     const editor = fs.readFileSync(path.join(examplesDir(), '..', 'nodes', 'initialstate-account.html'), 'utf8');
     assert.match(editor, /accessKey: \{ type: 'password', required: true \}/);
   });

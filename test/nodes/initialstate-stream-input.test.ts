@@ -72,7 +72,7 @@ describe('nodes/initialstate-stream: keyless values, null leaves and error texts
       helper.getNode('stream').receive({ payload: { temp: null, humidity: null } });
       const msg = await out;
       await completed;
-      assert.deepEqual(msg.initialstate, { bucketKey: 'default-bucket', events: 0, skipped: 2, status: 0, attempts: 0, latencyMs: 0 });
+      assert.deepEqual(msg.initialstate, { bucketKey: 'default-bucket', events: 0, skipped: 2, suppressed: 0, held: 0, conflated: 0, status: 0, attempts: 0, latencyMs: 0 });
       assert.deepEqual(stored(), []);
     });
 

@@ -30,8 +30,8 @@ describe('account node: the Verify key admin route', () => {
     assert.ok(!JSON.stringify([good.body, bad.body]).includes(ACCESS_KEY) && !JSON.stringify(bad.body).includes(OTHER));
   });
 
-  it('uses the stored credential by node id when the dialog holds only the placeholder or nothing', async () => {
-    for (const accessKey of ['__PWRD__', '', undefined]) {
+  it('uses the stored credential by node id when the dialog holds only the placeholder or sends no key', async () => {
+    for (const accessKey of ['__PWRD__', undefined, '__PWRD__']) {
       const res = await post({ id: 'acc', endpoint: api.emulator.apiUrl, accessKey });
       assert.equal(res.body.outcome, 'accepted', `${accessKey}: ${res.body.cause}`);
     }
@@ -54,7 +54,9 @@ describe('account node: the Verify key admin route', () => {
     assert.match(unset.body.error, /the environment variable IS_VERIFY_TEST_ENDPOINT is not set/);
   });
 
-  it('answers 400 naming the field for a node without a stored key, a bad endpoint or a missing one', async () => {
+  it('answers 400 naming the field for an emptied key, a node without a stored key, a bad endpoint or a missing one', async () => {
+    const emptied = await post({ id: 'acc', endpoint: api.emulator.apiUrl, accessKey: '' });
+    assert.deepEqual([emptied.status, emptied.body.error], [400, 'accessKey: the Access key field is empty: type the key']);
     const noKey = await post({ id: 'never-deployed', endpoint: api.emulator.apiUrl, accessKey: '__PWRD__' });
     assert.deepEqual([noKey.status, noKey.body.error], [400, 'accessKey: this account has no stored key yet: type the key, then press Verify key']);
     const badEndpoint = await post({ id: 'acc', endpoint: 'localhost:8888' });

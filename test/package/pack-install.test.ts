@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NODE_RED_CLI } from '../support/node-red-path';
 import { freePort } from '../support/poll';
+import { systemNpmEnv } from '../support/system-npm';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -47,7 +48,7 @@ describe('package: npm pack, install into a Node-RED user dir', function () {
 
   it('ships only what a user needs, and Node-RED lists the three nodes after install', async () => {
     const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', env: systemNpmEnv() }),
     ) as { filename: string; files: { path: string }[] }[];
     const files = packed[0].files.map((f) => f.path);
     for (const needed of [
@@ -73,6 +74,7 @@ describe('package: npm pack, install into a Node-RED user dir', function () {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', path.join(work, packed[0].filename)], {
       cwd: userDir,
       stdio: 'pipe',
+      env: systemNpmEnv(),
     });
 
     // The programmatic API and the emulator's command are usable from the installed package.

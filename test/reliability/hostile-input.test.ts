@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { startEmulator } from '../../src/emulator';
 import type { Emulator } from '../../src/emulator/types';
 import { LIMITS, type IsEvent } from '../../src/event';
+import { FALLBACK_KEY } from '../../nodes/lib/defaults';
 import { describeProblem, describeProblems, mapPayload, validateBucketKey } from '../../src/mapping';
 import { helper } from '../support/flows';
 import { allSettled, loadStreamFlow, STREAM_ID, streamFlow } from '../support/reliability-runtime';
@@ -93,8 +94,11 @@ function expectedFor(msg: Record<string, unknown>): Expected {
   const bucketKey = blank ? DEFAULT_BUCKET : msg.bucketKey;
   const bucketProblem = validateBucketKey(bucketKey);
   if (bucketProblem) return { bucketKey: String(bucketKey), events: [], error: describeProblem(bucketProblem) };
-  const mapped = mapPayload(msg.payload, { key: msg.topic, keyPrefix: '', separator: '_', timestamp: 'message', arrivalMs: Date.now(), msgTimestamp: msg.timestamp });
-  const error = mapped.problems.length ? describeProblems(mapped.problems) : mapped.events.length ? undefined : 'payload';
+  // The stream node's defaults: a bare value without a key goes under the node's name, else "value"; null leaves are skipped.
+  const options = { key: msg.topic, keyPrefix: '', separator: '_', timestamp: 'message', arrivalMs: Date.now(), msgTimestamp: msg.timestamp, defaultKey: FALLBACK_KEY, nullValues: 'skip' } as const;
+  const mapped = mapPayload(msg.payload, options);
+  // A payload of only null leaves is skipped, not an error: the message completes with nothing sent.
+  const error = mapped.problems.length ? describeProblems(mapped.problems) : undefined;
   return { bucketKey: bucketKey as string, events: mapped.events, error };
 }
 

@@ -37,8 +37,16 @@ describe('nodes/lib/status', () => {
     assert.equal(deliveryStatus({ state: 'retrying', outage: 'HTTP 503: busy' }, { queued: 5, delivered: 0 }).text, 'HTTP 503, 5 q');
     assert.equal(deliveryStatus({ state: 'retrying' }, { queued: 5, delivered: 0 }).text, 'retrying, 5 q');
     assert.deepEqual(deliveryStatus({ state: 'sending', sharing: 'shared' }, { queued: 7, delivered: 3 }), { fill: 'green', shape: 'ring', text: 'shared key, 7 q' });
-    assert.deepEqual(deliveryStatus({ state: 'rate-limited', sharing: 'shared' }, { queued: 7, delivered: 3 }), { fill: 'yellow', shape: 'ring', text: 'shared key, 7 q' });
+    assert.deepEqual(deliveryStatus({ state: 'rate-limited', sharing: 'shared' }, { queued: 7, delivered: 3 }), { fill: 'yellow', shape: 'ring', text: 'rate-limited, 7 q' }, 'waiting says so first');
     assert.deepEqual(deliveryStatus({ state: 'idle', sharing: 'shared' }, { queued: 0, delivered: 3 }), { fill: 'green', shape: 'dot', text: '3 sent' });
+  });
+
+  it('says when Redis is configured but unreachable (yellow), after a stopped state', () => {
+    for (const state of ['idle', 'sending', 'rate-limited', 'retrying'] as const) {
+      assert.deepEqual(deliveryStatus({ state, sharing: 'redis-down' }, { queued: 4, delivered: 3 }), { fill: 'yellow', shape: 'ring', text: 'Redis unreachable, limiting locally' });
+    }
+    assert.equal(deliveryStatus({ state: 'key-rejected', sharing: 'redis-down' }, { queued: 4, delivered: 3 }).text, 'key rejected, 4 q');
+    assert.deepEqual(deliveryStatus({ state: 'sending', sharing: 'redis' }, { queued: 4, delivered: 3 }), { fill: 'green', shape: 'ring', text: '4 queued, 3 sent' });
   });
 
   it('shows an invalid account whatever the state', () => {
