@@ -5,7 +5,7 @@ import { BucketError } from './bucket-error';
 import type { DurableQueue } from './durable-queue';
 import type { HttpClient, HttpResult } from './http-client';
 import { redactKey } from './mask-key';
-import { oldestReady } from './ready';
+import { oldestReady, unsentPiece } from './ready';
 import { classifyResponse, type ResponseKind } from './response';
 import type { Job } from './send-loop';
 import type { AccountOptions, FailedEvent } from './types';
@@ -33,7 +33,7 @@ export interface RequestHost {
 
 /**
  * The requests of one account's buckets and the one place their answers are applied: an explicit
- * `createBucket()` call, a creation the engine makes on its own (`autoCreate`), or the first piece
+ * `createBucket()` call, a creation the engine makes on its own (`autoCreate`), or a piece
  * of a bucket's batch, each through the decision table of `answer.ts`.
  */
 export class BucketRequests {
@@ -57,22 +57,36 @@ export class BucketRequests {
     if (!bucket) return undefined;
     const call = bucket.creates[0];
     if (call || !bucket.created) {
-      return this.#job(bucket, (signal) => this.http.createBucket(bucket.key, call?.bucketName, signal), (result) => this.#onCreated(bucket, call, result));
+      bucket.busy = true;
+      return this.#job(() => (bucket.busy = false), (signal) => this.http.createBucket(bucket.key, call?.bucketName, signal), (result) => this.#onCreated(bucket, call, result));
     }
-    if (bucket.pieces.length === 0 && !this.queue.takeBatch(bucket)) return undefined;
-    const piece = bucket.pieces[0]!;
-    piece.attempts += 1;
+    let piece = unsentPiece(bucket);
+    if (!piece) {
+      if (!this.queue.takeBatch(bucket)) return undefined;
+      piece = bucket.pieces[bucket.pieces.length - 1]!;
+    }
+    const sent = piece;
+    sent.attempts += 1;
+    sent.sending = true;
+    bucket.sending += 1;
+    const alone = this.options.transport === 'url' || !sent.timed;
+    if (alone) bucket.busy = true;
     const send = this.options.transport === 'url' ? this.http.getEvents : this.http.postEvents;
-    return this.#job(bucket, (signal) => send.call(this.http, bucket.key, piece.events, signal), (result) => this.#onSent(bucket, piece, result));
+    const done = (): void => {
+      sent.sending = false;
+      bucket.sending -= 1;
+      if (alone) bucket.busy = false;
+    };
+    return this.#job(done, (signal) => send.call(this.http, bucket.key, sent.events, signal), (result) => this.#onSent(bucket, sent, result));
   }
 
-  #job(bucket: Bucket, send: (signal: AbortSignal) => Promise<HttpResult>, apply: (result: HttpResult) => void): Job<HttpResult> {
+  /** A request: `done` marks it no longer under way before its answer is applied. */
+  #job(done: () => void, send: (signal: AbortSignal) => Promise<HttpResult>, apply: (result: HttpResult) => void): Job<HttpResult> {
     this.requests += 1;
-    bucket.busy = true;
     return {
       send,
       apply: (result) => {
-        bucket.busy = false;
+        done();
         apply(result);
       },
     };
@@ -137,7 +151,7 @@ export class BucketRequests {
         break;
       case 'split':
         this.retries += 1;
-        bucket.pieces.splice(0, 1, ...decision.halves);
+        bucket.pieces.splice(bucket.pieces.indexOf(piece), 1, ...decision.halves);
         break;
       case 'fail':
         this.host.dropped(this.queue.settle(bucket, piece, result.status, now, decision.reason, message));

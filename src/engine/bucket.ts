@@ -14,6 +14,13 @@ export interface Piece {
   /** When the oldest event was queued. */
   oldest: number;
   attempts: number;
+  /** Its request is under way. */
+  sending: boolean;
+  /**
+   * Every event carries its own time (`epoch` or `iso8601`), so the service orders it by that
+   * and later pieces of the bucket may be sent while it is under way.
+   */
+  timed: boolean;
 }
 
 /** An explicit `createBucket()` call waiting for its answer: each sends a request of its own. */
@@ -36,9 +43,15 @@ export interface Bucket {
   queueStart: number;
   /** Spool index the next queued event gets. */
   nextIndex: number;
-  /** The batch in flight (pieces in order); empty when none. */
+  /** The batches taken from the queue and not yet settled (pieces in order); empty when none. */
   pieces: Piece[];
-  /** A request for this bucket is under way. */
+  /** Pieces whose request is under way. */
+  sending: number;
+  /**
+   * A request is under way that no other of this bucket may overtake: a bucket creation, a
+   * piece sent with the URL transport (no timestamps: the service orders by arrival), or one
+   * with events that carry no time of their own.
+   */
   busy: boolean;
   /** Back-off: no request for this bucket before this time. */
   retryAt: number;

@@ -86,7 +86,7 @@ export class DurableQueue {
     if (!bucket) {
       const { transport, batchSize, autoCreate } = this.#options;
       const tail = this.#spool ? new SpilledTail<TicketSlot>(key, transport === 'url' ? batchSize : 0) : undefined;
-      bucket = { key, queue: new EventQueue(), tail, queueStart: 0, nextIndex: 0, pieces: [], busy: false, retryAt: 0, failures: 0, created: !autoCreate, creates: [] };
+      bucket = { key, queue: new EventQueue(), tail, queueStart: 0, nextIndex: 0, pieces: [], sending: 0, busy: false, retryAt: 0, failures: 0, created: !autoCreate, creates: [] };
       this.#buckets.set(key, bucket);
     }
     return bucket;
@@ -184,14 +184,17 @@ export class DurableQueue {
     const tickets: (DeliveryTicket | undefined)[] = [];
     const oldest = queue.headTime();
     let bytes = 0;
+    let timed = true;
     while (queue.length > 0 && events.length < batchSize) {
       if (events.length > 0 && queue.headStartsGroup()) break;
-      const size = eventBytes(queue.peek()!) + 1;
+      const head = queue.peek()!;
+      const size = eventBytes(head) + 1;
       if (events.length > 0 && bytes + size > BODY_LIMIT) break;
       bytes += size;
+      timed &&= head.epoch !== undefined || head.iso8601 !== undefined;
       queue.shiftInto(events, tickets, ticketsOf(bucket));
     }
-    bucket.pieces.push({ events, tickets, start: bucket.queueStart, oldest, attempts: 0 });
+    bucket.pieces.push({ events, tickets, start: bucket.queueStart, oldest, attempts: 0, sending: false, timed });
     bucket.queueStart += events.length;
     this.#count.queued -= events.length;
     this.#count.resident -= events.length;
@@ -200,11 +203,11 @@ export class DurableQueue {
   }
 
   /**
-   * The first piece of the bucket's batch got its final answer: it leaves flight and the spool,
-   * delivered (`reason` unset) or failed; returns the failures.
+   * A piece of the bucket got its final answer (pieces may be answered out of order): it leaves
+   * flight and the spool, delivered (`reason` unset) or failed; returns the failures.
    */
   settle(bucket: Bucket, piece: Piece, status: number, now: number, reason?: DropReason, message = ''): FailedEvent[] {
-    bucket.pieces.shift();
+    bucket.pieces.splice(bucket.pieces.indexOf(piece), 1);
     this.#count.inFlight -= piece.events.length;
     this.#spool?.remove(bucket.key, piece.start, piece.events.length);
     const failures = reason ? piece.events.map((event, i) => this.#fail(bucket.key, event, piece.tickets[i], reason, message, piece.attempts, status, now)) : [];

@@ -1,4 +1,12 @@
+import { setMaxListeners } from 'node:events';
 import type { Limiter, RateInfo } from './limiter';
+
+/**
+ * Requests one account has under way at most. Several batches of one bucket go together, so the
+ * limiter's grants alone (10 000 a window on a high tier) would open as many connections at once;
+ * this many keep a tier's window busy at any round-trip time worth having.
+ */
+export const MAX_IN_FLIGHT = 64;
 
 /** A request the loop may send: `send` starts it, `apply` is given its answer. */
 export interface Job<R extends RateInfo> {
@@ -20,8 +28,9 @@ export interface SendLoopHost<R extends RateInfo> {
  * One account's sender: waits for a ready request, takes a slot for it from the limiter, sends
  * it, and repeats; each answer is passed to the limiter, then to the request's `apply`. No slot
  * is taken before a request is ready, so none is ever handed back. Requests of different jobs
- * may be in flight together; the limiter decides how many (one at a time while it follows the
- * server). It stops when `signal` aborts.
+ * (and batches of one bucket whose events carry their own times) may be in flight together; the
+ * limiter decides how many (one at a time while it follows the server), at most
+ * {@link MAX_IN_FLIGHT}. It stops when `signal` aborts.
  */
 export class SendLoop<R extends RateInfo> {
   readonly #limiter: Limiter;
@@ -36,6 +45,8 @@ export class SendLoop<R extends RateInfo> {
     this.#host = host;
     this.#signal = signal;
     this.#now = now;
+    // Every request under way listens for the stop.
+    setMaxListeners(MAX_IN_FLIGHT + 10, signal);
   }
 
   /** Requests in flight: each settles once its answer is applied. */
@@ -63,6 +74,10 @@ export class SendLoop<R extends RateInfo> {
     const signal = this.#signal;
     signal.addEventListener('abort', () => this.wake(), { once: true });
     while (!signal.aborted) {
+      if (this.#sending.size >= MAX_IN_FLIGHT) {
+        await this.#sleep(Infinity);
+        continue;
+      }
       const at = this.#host.readyAt(this.#now());
       if (at > this.#now()) {
         await this.#sleep(at);

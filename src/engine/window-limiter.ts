@@ -10,7 +10,7 @@ export interface WindowLimiterOptions {
   now?: () => number;
 }
 
-/** A slot as this limiter hands it out: it knows the window it was taken from. */
+/** A slot as this limiter hands it out: it knows its window. */
 type WindowSlot = Slot & { readonly window: number };
 
 /**
@@ -27,12 +27,13 @@ type Waiter = { resolve: (slot: Slot) => void; reject: (reason: unknown) => void
  * - Budget: the window's limit minus what it has used; `used` adopts the server's
  *   `limit - remaining` (plus this process's requests still in flight), down as well as up, so a
  *   request the server does not count (bucket creation) costs nothing.
- * - The window opens with its first slot and ends at its first counted answer + `windowMs`, or
- *   at `X-RateLimit-Reset` when another client opened the server's window.
- * - A 429 blocks until `Retry-After` (the request is then sent again by the engine).
- * - In the first window, until a window's first answer, and while answers show other clients on
- *   the key (`sharing` 'shared': a `Remaining` below its own count, or a 429), one request goes
- *   at a time, so every slot follows the server's latest answer.
+ * - The window opens with its first slot, ends at its first counted answer + `windowMs` (or at
+ *   `X-RateLimit-Reset` when another client opened the server's window).
+ * - A 429 blocks until `Retry-After` (the engine then sends the request again).
+ * - Until the first counted answer (is the key's window already in use?) and while answers show
+ *   other clients on the key (`sharing` 'shared': a `Remaining` below its own count, or a 429),
+ *   one request goes at a time. Alone, a later window grants all its slots at once: it opens no
+ *   earlier than the server's (it ends at an answer + `windowMs`; the server counted it before).
  */
 export class WindowLimiter implements Limiter {
   readonly #windowMs: number;
@@ -42,7 +43,7 @@ export class WindowLimiter implements Limiter {
   #win: Window = { id: 0, used: 0, own: 0, counted: false };
   /** Slots granted and not yet observed. */
   #outstanding = 0;
-  /** A 429's `Retry-After`: no slot before it. */
+  /** No slot before it (a 429's `Retry-After`). */
   #retryUntil = 0;
   #sharing: Sharing = 'alone';
   #timer: NodeJS.Timeout | undefined;
@@ -129,8 +130,9 @@ export class WindowLimiter implements Limiter {
     while (this.#waiters.length > 0) {
       const now = this.#now();
       let win = this.#win;
-      if (win.endsAt !== undefined && now >= win.endsAt && now >= this.#retryUntil) win = this.#win = { id: win.id + 1, used: 0, own: 0, counted: false };
-      const serial = this.#sharing !== 'alone' || win.id === 0 || win.endsAt === undefined;
+      // The past window's requests still under way may land in the server's next window: they count in this one.
+      if (win.endsAt !== undefined && now >= win.endsAt && now >= this.#retryUntil) win = this.#win = { id: win.id + 1, used: this.#outstanding, own: this.#outstanding, counted: false };
+      const serial = this.#sharing !== 'alone' || (win.id === 0 && !win.counted);
       if (serial && this.#outstanding > 0) return;
       const wakeAt = Math.max(this.#retryUntil, win.used >= this.#limit ? (win.endsAt ?? Infinity) : 0);
       if (wakeAt > now) {

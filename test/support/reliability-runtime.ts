@@ -71,10 +71,18 @@ export function send(from: number, to: number, streams: number): void {
   for (let n = from; n < to; n++) node.receive({ topic: topicOf(n, streams), payload: n });
 }
 
-/** The numbers the emulator stored for each stream key, in arrival order. */
+/**
+ * The numbers the emulator stored for each stream key, in the order the service shows them: by
+ * timestamp (events of one bucket may arrive out of order with the JSON transport, each carrying
+ * its own time), those of the same timestamp by their number, the message order. Compared with
+ * {@link expectedPerStream}, this asserts that each message's timestamp is no earlier than the
+ * one before it.
+ */
 export function perStream(emulator: Emulator, bucketKey: string): Map<string, number[]> {
   const streams = new Map<string, number[]>();
-  for (const e of emulator.events({ bucketKey })) streams.set(e.key, [...(streams.get(e.key) ?? []), Number(e.value)]);
+  const events = emulator.events({ bucketKey }).map((e) => ({ key: e.key, epoch: e.epoch, n: Number(e.value) }));
+  events.sort((a, b) => a.epoch - b.epoch || a.n - b.n);
+  for (const e of events) streams.set(e.key, [...(streams.get(e.key) ?? []), e.n]);
   return streams;
 }
 

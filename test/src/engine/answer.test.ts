@@ -6,7 +6,7 @@ import type { ResponseKind } from '../../../src/engine/response';
 
 function piece(count: number, start = 10): Piece {
   const events: IsEvent[] = Array.from({ length: count }, (_, i) => ({ key: `k${i}`, value: i }));
-  return { events, tickets: events.map(() => undefined), start, oldest: 1000, attempts: 2 };
+  return { events, tickets: events.map(() => undefined), start, oldest: 1000, attempts: 2, sending: false, timed: true };
 }
 
 describe('answer decisions', () => {
