@@ -14,11 +14,11 @@ export interface WindowLimiterOptions {
 type WindowSlot = Slot & { readonly window: number };
 
 /**
- * The local window, opened by its first slot: `used` slots as the server counts them once an
- * answer says so, `own` taken by this process, `endsAt` undefined until its first answer,
- * `counted` once an answer with `X-RateLimit-*` (a counted request) set its end.
+ * The local window, opened by its first slot: `used` slots, `server` the most any answer said the
+ * server counted (answers come out of order), `own` taken by this process, `endsAt` set by its
+ * first answer, `counted` once a counted answer (with `X-RateLimit-*`) set it.
  */
-type Window = { id: number; used: number; own: number; endsAt?: number; counted: boolean };
+type Window = { id: number; used: number; server: number; own: number; endsAt?: number; counted: boolean };
 
 type Waiter = { resolve: (slot: Slot) => void; reject: (reason: unknown) => void; signal?: AbortSignal; onAbort: () => void };
 
@@ -40,7 +40,7 @@ export class WindowLimiter implements Limiter {
   readonly #now: () => number;
   readonly #waiters: Waiter[] = [];
   #limit: number;
-  #win: Window = { id: 0, used: 0, own: 0, counted: false };
+  #win: Window = { id: 0, used: 0, server: 0, own: 0, counted: false };
   /** Slots granted and not yet observed. */
   #outstanding = 0;
   /** No slot before it (a 429's `Retry-After`). */
@@ -107,7 +107,7 @@ export class WindowLimiter implements Limiter {
     const first = !win.counted;
     if (serverUsed > win.own) this.#sharing = 'shared';
     else if (first) this.#sharing = 'alone';
-    win.used = Math.min(this.#limit, serverUsed + this.#outstanding);
+    win.used = Math.min(this.#limit, (win.server = Math.max(win.server, serverUsed)) + this.#outstanding);
     if (!first) return;
     win.counted = true;
     // Another client opened the server's window: it ends at the server's reset, not ours.
@@ -131,7 +131,7 @@ export class WindowLimiter implements Limiter {
       const now = this.#now();
       let win = this.#win;
       // The past window's requests still under way may land in the server's next window: they count in this one.
-      if (win.endsAt !== undefined && now >= win.endsAt && now >= this.#retryUntil) win = this.#win = { id: win.id + 1, used: this.#outstanding, own: this.#outstanding, counted: false };
+      if (win.endsAt !== undefined && now >= win.endsAt && now >= this.#retryUntil) win = this.#win = { id: win.id + 1, used: this.#outstanding, server: 0, own: this.#outstanding, counted: false };
       const serial = this.#sharing !== 'alone' || (win.id === 0 && !win.counted);
       if (serial && this.#outstanding > 0) return;
       const wakeAt = Math.max(this.#retryUntil, win.used >= this.#limit ? (win.endsAt ?? Infinity) : 0);
