@@ -107,7 +107,12 @@ describe('nodes/initialstate-account', function () {
     const msg = await caught;
     assert.equal(msg.topic, 'key-rejected');
     assert.equal(msg.error.source.id, ACCOUNT);
-    assert.match(msg.error.message, /access key …0000 rejected/);
+    // One sentence: the cause first, the key masked once, the service's answer once; no "Error: ", no stack.
+    const endpoint = helper.getNode(ACCOUNT).engine.options.endpoint;
+    assert.equal(msg.error.message, `access key …0000 rejected by ${endpoint} (HTTP 401 ACCESS_DENIED_KEY: this access key is not accepted)`);
+    assert.equal(msg.error.message.split('…0000').length, 2, 'the key masked once');
+    assert.equal(msg.error.stack, undefined);
+    assert.equal(msg.payload, msg.error.message);
     assert.ok(!JSON.stringify(msg).includes(ACCESS_KEY));
   });
 
