@@ -5,6 +5,7 @@
 import type { NodeAPI } from 'node-red';
 import { AccountEngine, DropDigest, describeFailed, maskKey } from '../src/engine';
 import { quotaLevel } from '../src/engine/month-counter';
+import { describeKeyRejected } from '../src/engine/mask-key';
 import { OutageLog } from '../src/engine/outage-log';
 import { accountLimiter } from '../src/engine/redis-account';
 import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types';
@@ -108,7 +109,8 @@ export = function (RED: NodeAPI): void {
         if (closing) return;
         if (state === 'key-rejected') {
           // With a msg, the error reaches the Catch nodes of every user (a bare error is only logged).
-          const text = `access key ${key} rejected by ${options.endpoint}: ${detail}`;
+          // One sentence from the 401/403 itself (the state's detail would name the key a second time).
+          const text = describeKeyRejected(options.accessKey, engine.counters().lastError?.cause ?? '', options.endpoint);
           node.error(text, { topic: 'key-rejected', payload: text });
         } else if (state === 'spool-unreadable') {
           const text = `account ${key}: ${detail}`;

@@ -2,14 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { IsEvent } from '../event';
 import { accountState, stateReason } from './account-state';
 import { AnswerEffects } from './answer-effects';
-import { BucketError } from './bucket-error';
+import { BucketError, describeBucketNotCreated } from './bucket-error';
 import { BucketRequests } from './bucket-requests';
 import { ticketOf, ticketSlot, type TicketSlot } from './delivery-ticket';
 import { DurableQueue } from './durable-queue';
 import { engineLimiter, plainHttpWarning, type AccountEngineDeps } from './engine-deps';
 import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
 import type { Limiter } from './limiter';
-import { maskKey } from './mask-key';
+import { describeKeyRejected, maskKey } from './mask-key';
 import { MonthCounter } from './month-counter';
 import { resolveAccountOptions } from './options';
 import { QueueHandOver } from './queue-hand-over';
@@ -275,8 +275,8 @@ export class AccountEngine extends EventEmitter {
 
   /** Why an explicit bucket creation cannot be made: `code`, else the engine's stop or close. */
   #createError(bucketKey: string, code: 'key-rejected' | 'closed' = this.#mode === 'key-rejected' ? 'key-rejected' : 'closed'): BucketError {
-    const why = code === 'key-rejected' ? (this.#effects.lastError?.cause ?? 'access key rejected') : `the account ${this.#closing && this.#mode !== 'closed' && this.#mode !== 'stopping' ? 'is closing' : 'closed'}`;
-    return new BucketError(code, `Bucket '${bucketKey}' not created: ${why}`);
+    const why = code === 'key-rejected' ? describeKeyRejected(this.options.accessKey, this.#effects.lastError?.cause ?? '') : `the account ${this.#closing && this.#mode !== 'closed' && this.#mode !== 'stopping' ? 'is closing' : 'closed'}`;
+    return new BucketError(code, describeBucketNotCreated(bucketKey, why));
   }
 
   #refreshState(detail: string): void {

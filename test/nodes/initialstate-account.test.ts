@@ -63,6 +63,32 @@ describe('nodes/initialstate-account', function () {
     assert.ok(!String(account.warn.firstCall.args[0]).includes(ACCESS_KEY));
   });
 
+  it('says which environment variable is missing when the endpoint is an unset ${NAME}', async () => {
+    const saved = process.env.INITIALSTATE_ENDPOINT;
+    delete process.env.INITIALSTATE_ENDPOINT;
+    try {
+      await helper.load(OUR_NODES, [accountConfig(api.emulator, { endpoint: '${INITIALSTATE_ENDPOINT}' })], credentials());
+    } finally {
+      if (saved !== undefined) process.env.INITIALSTATE_ENDPOINT = saved;
+    }
+    const account = helper.getNode(ACCOUNT);
+    assert.equal(account.engine, undefined);
+    assert.match(String(account.error.firstCall?.args[0]), /: endpoint \$\{INITIALSTATE_ENDPOINT\}: the environment variable INITIALSTATE_ENDPOINT is not set in Node-RED's environment; set it, or enter the API address/);
+    assert.equal(account.view().configError, account.error.firstCall.args[0]);
+  });
+
+  it('uses the endpoint an environment variable gives', async () => {
+    const saved = process.env.INITIALSTATE_ENDPOINT;
+    process.env.INITIALSTATE_ENDPOINT = api.emulator.apiUrl;
+    try {
+      await helper.load(OUR_NODES, [accountConfig(api.emulator, { endpoint: '${INITIALSTATE_ENDPOINT}' })], credentials());
+    } finally {
+      if (saved === undefined) delete process.env.INITIALSTATE_ENDPOINT;
+      else process.env.INITIALSTATE_ENDPOINT = saved;
+    }
+    assert.equal(helper.getNode(ACCOUNT).engine.options.endpoint, api.emulator.apiUrl);
+  });
+
   it('refuses an empty access key without crashing', async () => {
     await helper.load(OUR_NODES, [accountConfig(api.emulator)], credentials(ACCOUNT, ''));
     assert.match(String(helper.getNode(ACCOUNT).error.firstCall?.args[0]), /accessKey/);
@@ -107,7 +133,12 @@ describe('nodes/initialstate-account', function () {
     const msg = await caught;
     assert.equal(msg.topic, 'key-rejected');
     assert.equal(msg.error.source.id, ACCOUNT);
-    assert.match(msg.error.message, /access key …0000 rejected/);
+    // One sentence: the cause first, the key masked once, the service's answer once; no "Error: ", no stack.
+    const endpoint = helper.getNode(ACCOUNT).engine.options.endpoint;
+    assert.equal(msg.error.message, `access key …0000 rejected by ${endpoint} (HTTP 401 ACCESS_DENIED_KEY: this access key is not accepted)`);
+    assert.equal(msg.error.message.split('…0000').length, 2, 'the key masked once');
+    assert.equal(msg.error.stack, undefined);
+    assert.equal(msg.payload, msg.error.message);
     assert.ok(!JSON.stringify(msg).includes(ACCESS_KEY));
   });
 

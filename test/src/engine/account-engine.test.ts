@@ -442,7 +442,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       const e = engine({ backoffBase: 10, backoffCap: 10 });
       http.respond = () => ({ status: 500, body: '{"message":"database down"}' });
       const created = e.createBucket('b1');
-      const rejected = assert.rejects(created, { code: 'http', message: `Bucket 'b1' not created: HTTP 500: database down (attempt 5)` });
+      const rejected = assert.rejects(created, { code: 'http', message: 'bucket "b1" not created: HTTP 500: database down (attempt 5)' });
       await clock.tickAsync(1000);
       await rejected;
       assert.equal(http.calls.length, 5);
@@ -466,7 +466,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       e.on('warning', (warning) => warnings.push(warning));
       e.submit('my bucket', events(2));
       await clock.tickAsync(0);
-      assert.deepEqual(warnings, [`Bucket 'my bucket' not created: HTTP 400: bucketName too long`]);
+      assert.deepEqual(warnings, ['bucket "my bucket" not created: HTTP 400: bucketName too long']);
       assert.equal(e.counters().delivered, 2);
     });
 
@@ -488,6 +488,28 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(http.calls.length, 1, 'b2 was never sent');
     });
 
+    it('rejects a creation refused for its key with one sentence: the bucket, the key masked once, the answer once', async () => {
+      const e = engine({ tier: 1 });
+      const body = JSON.stringify({ message: { error: { type: 'ACCESS_DENIED_KEY', message: 'this access key is not accepted' } } });
+      http.respond = () => ({ status: 401, body });
+      const masked = `…${key.slice(-4)}`;
+      const answer = 'HTTP 401 ACCESS_DENIED_KEY: this access key is not accepted';
+      const first = e.createBucket('trial').catch((err: Error) => err);
+      const waiting = e.createBucket('other').catch((err: Error) => err);
+      await clock.tickAsync(0);
+      assert.equal(String(await first), `bucket "trial" not created: access key ${masked} rejected (${answer})`);
+      // The one still waiting for a slot is settled by the stop, from the same answer.
+      assert.equal(String(await waiting), `bucket "other" not created: access key ${masked} rejected (${answer})`);
+      // What the account learnt is the answer alone: no bucket, no key.
+      assert.equal(e.counters().lastError?.cause, answer);
+    });
+
+    it('rejects a creation made after the account closed, naming the bucket', async () => {
+      const e = engine();
+      await e.close();
+      await assert.rejects(e.createBucket('late'), { code: 'closed', message: 'bucket "late" not created: the account closed' });
+    });
+
     it('resolves created for 201 and not for 204, and rejects with a code', async () => {
       const e = engine();
       const answers: HttpResult[] = [
@@ -499,7 +521,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       http.respond = () => answers.shift()!;
       assert.deepEqual(await e.createBucket('b1', 'One'), { bucketKey: 'b1', bucketName: 'One', created: true });
       assert.deepEqual(await e.createBucket('b1'), { bucketKey: 'b1', bucketName: undefined, created: false });
-      await assert.rejects(e.createBucket('b:2'), { code: 'invalid', message: `Bucket 'b:2' not created: HTTP 400: bucketKey invalid` });
+      await assert.rejects(e.createBucket('b:2'), { code: 'invalid', message: 'bucket "b:2" not created: HTTP 400: bucketKey invalid' });
       await assert.rejects(e.createBucket('b3'), { code: 'key-rejected' });
       assert.equal(http.calls[0]!.bucketName, 'One');
     });
