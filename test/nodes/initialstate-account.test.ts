@@ -142,6 +142,16 @@ describe('nodes/initialstate-account', function () {
     assert.ok(!JSON.stringify(msg).includes(ACCESS_KEY));
   });
 
+  it('warns once of a used-up monthly quota, with the key masked once and the service\'s answer once', async () => {
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator, { bucketName: '' }), streamNode()], credentials());
+    api.emulator.injectFault({ kind: 'status', status: 402, count: 1, body: '{"message":"Event limit exceeded for current cycle"}' });
+    const account = helper.getNode(ACCOUNT);
+    helper.getNode('stream').receive({ topic: 'a', payload: 1 });
+    const used = () => account.warn.getCalls().map((c: { args: unknown[] }) => String(c.args[0])).filter((t: string) => t.startsWith('monthly event quota'));
+    await waitFor('the quota warning', () => used().length > 0);
+    assert.deepEqual(used(), ['monthly event quota used up for access key …0000 (HTTP 402: Event limit exceeded for current cycle)']);
+  });
+
   it('keeps its engine when only the flow nodes are redeployed, and starts a new one on a full deploy', async () => {
     const flow = [tab(), accountConfig(api.emulator), streamNode()];
     await helper.load(OUR_NODES, flow, credentials());
