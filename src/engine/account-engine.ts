@@ -192,7 +192,9 @@ export class AccountEngine extends EventEmitter {
     const deliveredBefore = this.#count.delivered;
     this.#flushBefore = Infinity;
     this.#loop.wake();
-    if (handOver && (this.#mode === 'open' || this.#mode === 'key-rejected')) this.#mode = 'handing-over';
+    // A rejected key cannot drain: hand over at once. An account that can send drains first, since
+    // a runtime stop closes it as a redeploy does and no new configuration may come.
+    if (handOver && this.#mode === 'key-rejected') this.#mode = 'handing-over';
     else if (this.#mode === 'open' && !this.#quota.paused) this.#mode = 'draining';
     const done = (): boolean =>
       this.#mode === 'handing-over' ? this.#loop.sending.size === 0 : this.#mode !== 'draining' || this.#quota.paused || this.#queue.queued + this.#queue.inFlight === 0;

@@ -391,25 +391,34 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(report.handOver!.count, 0, 'adopted once');
     });
 
-    it('waits for the requests in flight, not for the backlog, and reports an unadopted queue as not delivered', async () => {
-      let answer: ((result: HttpResult) => void) | undefined;
-      http.respond = () => new Promise<HttpResult>((resolve) => (answer = resolve));
-      const e = engine({ flushInterval: 0 });
+    it('drains for up to closeTimeout while it can send, hands over the rest, and reports an unadopted queue as not delivered', async () => {
+      let calls = 0;
+      // The first request is answered; the next hangs until close aborts it at closeTimeout.
+      http.respond = () => (++calls === 1 ? OK : new Promise<HttpResult>(() => undefined));
+      const e = engine({ flushInterval: 0, closeTimeout: 1000 });
       const { results, onSettled } = settled();
       e.submit('a', events(30), onSettled);
-      await clock.tickAsync(0);
-      assert.equal(http.calls.length, 1);
       const closing = e.close({ handOver: true });
-      await clock.tickAsync(10);
-      answer!(OK);
+      await clock.tickAsync(999);
+      assert.equal(http.calls.length, 2, 'kept sending while closing');
+      await clock.tickAsync(200);
       const report = await closing;
-      assert.equal(http.calls.length, 1, 'no request started after close');
+      assert.equal(http.calls.length, 2, 'no request started after the deadline');
       assert.equal(report.delivered, 10);
       assert.equal(report.handedOver, 20);
       const failed = report.handOver!.abandon();
       assert.equal(failed.length, 20);
       assert.ok(failed.every((f) => f.reason === 'closed'));
       assert.deepEqual(results.map((r) => [r.delivered, r.failed.length]), [[10, 20]]);
+    });
+
+    it('delivers the whole queue at a redeploy when it can within closeTimeout: nothing to hand over', async () => {
+      const e = engine({ flushInterval: 0 });
+      const { results, onSettled } = settled();
+      e.submit('a', events(30), onSettled);
+      const report = await e.close({ handOver: true });
+      assert.deepEqual({ ...report }, { delivered: 30, spooled: 0, undelivered: 0, handedOver: 0 });
+      assert.deepEqual(results.map((r) => [r.delivered, r.failed.length]), [[30, 0]]);
     });
   });
 
