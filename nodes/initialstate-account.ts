@@ -105,18 +105,19 @@ export = function (RED: NodeAPI): void {
         users: () => Object.values(node.users),
         changed: () => refresh.schedule(),
       });
-      engine.on('state', (state: AccountState, detail: string) => {
+      // What stopped or paused sending, said once (the state's detail would repeat the key and the state).
+      const cause = (): string => engine.counters().lastError?.cause ?? '';
+      engine.on('state', (state: AccountState) => {
         if (closing) return;
         if (state === 'key-rejected') {
           // With a msg, the error reaches the Catch nodes of every user (a bare error is only logged).
-          // One sentence from the 401/403 itself (the state's detail would name the key a second time).
-          const text = describeKeyRejected(options.accessKey, engine.counters().lastError?.cause ?? '', options.endpoint);
+          const text = describeKeyRejected(options.accessKey, cause(), options.endpoint);
           node.error(text, { topic: 'key-rejected', payload: text });
         } else if (state === 'spool-unreadable') {
-          const text = `account ${key}: ${detail}`;
+          const text = `account ${key}: ${cause()}`;
           node.error(text, { topic: 'spool-unreadable', payload: text });
         } else if (state === 'quota-exceeded') {
-          node.warn(`monthly quota used up for access key ${key}: ${detail}`);
+          node.warn(`monthly event quota used up for access key ${key} (${cause()})`);
         }
         changed();
       });

@@ -80,7 +80,10 @@ export class BucketRequests {
 
   /** What an answer of `kind` is reported with, the key never in it; '' for a success. */
   #explain(kind: ResponseKind, result: HttpResult): string {
-    return kind === 'ok' ? '' : redactKey(explainAnswer(kind, result, this.options.endpoint), this.options.accessKey);
+    if (kind === 'ok') return '';
+    // The body loses the key before it is shortened, so no part of it can be left at the cut.
+    const { accessKey } = this.options;
+    return redactKey(explainAnswer(kind, { ...result, body: redactKey(result.body, accessKey) }, this.options.endpoint), accessKey);
   }
 
   #onCreated(bucket: Bucket, call: CreateCall | undefined, result: HttpResult): void {

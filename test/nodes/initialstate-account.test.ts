@@ -142,6 +142,41 @@ describe('nodes/initialstate-account', function () {
     assert.ok(!JSON.stringify(msg).includes(ACCESS_KEY));
   });
 
+  it('warns once of a used-up monthly quota, with the key masked once and the service\'s answer once', async () => {
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator, { bucketName: '' }), streamNode()], credentials());
+    api.emulator.injectFault({ kind: 'status', status: 402, count: 1, body: '{"message":"Event limit exceeded for current cycle"}' });
+    const account = helper.getNode(ACCOUNT);
+    helper.getNode('stream').receive({ topic: 'a', payload: 1 });
+    const used = () => account.warn.getCalls().map((c: { args: unknown[] }) => String(c.args[0])).filter((t: string) => t.startsWith('monthly event quota'));
+    await waitFor('the quota warning', () => used().length > 0);
+    assert.deepEqual(used(), ['monthly event quota used up for access key …0000 (HTTP 402: Event limit exceeded for current cycle)']);
+  });
+
+  it('gives Catch a spool that lost its events, with the key once and the cause once', async () => {
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'is-spool-'));
+    helper.settings({ userDir });
+    try {
+      const config = accountConfig(api.emulator, { bucketName: '', persist: 'file', memoryWindow: 5, batchSize: 5, flushInterval: 60_000 });
+      await helper.load(OUR_NODES, [tab(), config, streamNode(), ...watchers(['stream'])], credentials());
+      // The first batch stays in flight until the file is emptied, so the refill after it finds nothing.
+      api.emulator.injectFault({ kind: 'slow', delayMs: 300, count: 1 });
+      const account = helper.getNode(ACCOUNT);
+      const caught = nextMessage('caught');
+      const stream = helper.getNode('stream');
+      for (let i = 0; i < 30; i++) stream.receive({ topic: 't', payload: i });
+      await waitFor('events spilled', () => account.engine.memoryStats().spilled > 0);
+      fs.truncateSync(path.join(userDir, 'initialstate', `${ACCOUNT}.spool`), 0);
+      account.engine.flush();
+      const msg = await caught;
+      assert.equal(msg.topic, 'spool-unreadable');
+      assert.match(msg.error.message, /^account …0000: spool file .* no longer holds the queued events of bucket '[^']+': sending stopped; restart to recover what the file still holds$/);
+      assert.equal(msg.error.message.split('…0000').length, 2, 'the key masked once');
+    } finally {
+      await helper.unload();
+      fs.rmSync(userDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps its engine when only the flow nodes are redeployed, and starts a new one on a full deploy', async () => {
     const flow = [tab(), accountConfig(api.emulator), streamNode()];
     await helper.load(OUR_NODES, flow, credentials());

@@ -504,6 +504,22 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(e.counters().lastError?.cause, answer);
     });
 
+    it('leaves no part of the key in a long answer cut short around it', async () => {
+      const e = engine({ flushInterval: 0 });
+      for (const [status, at] of [[400, 185], [503, 195], [409, 199]] as const) {
+        http.respond = () => ({ status, body: JSON.stringify({ message: `${'x'.repeat(at)}${key} echoed` }) });
+        const failed: FailedEvent[] = [];
+        e.on('dropped', (f: FailedEvent[]) => failed.push(...f));
+        e.submit('b', events(1));
+        await clock.tickAsync(0);
+        const texts = [e.counters().lastError?.cause ?? '', ...failed.map((f) => f.message)];
+        assert.ok(texts[0] !== '', `HTTP ${status}: an error is kept`);
+        for (const text of texts) assert.ok(!text.includes(key.slice(0, 8)), `HTTP ${status}: ${text}`);
+        http.respond = () => OK;
+        await clock.tickAsync(120_000);
+      }
+    });
+
     it('rejects a creation made after the account closed, naming the bucket', async () => {
       const e = engine();
       await e.close();
