@@ -4,7 +4,7 @@ import { accountState, stateReason } from './account-state';
 import { AnswerEffects } from './answer-effects';
 import { BucketError, describeBucketNotCreated } from './bucket-error';
 import { BucketRequests } from './bucket-requests';
-import { ticketOf, ticketSlot, type TicketSlot } from './delivery-ticket';
+import { DeliveryTicket, ticketOf, ticketSlot, type OnSettled, type TicketSlot } from './delivery-ticket';
 import { DurableQueue } from './durable-queue';
 import { engineLimiter, plainHttpWarning, type AccountEngineDeps } from './engine-deps';
 import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
@@ -122,12 +122,12 @@ export class AccountEngine extends EventEmitter {
    * With `persist: 'file'` they are in the spool file before this returns; beyond `memoryWindow`
    * they are only there, and what is sent or reported later is the copy read back from it.
    *
-   * @param onSettled called exactly once, when every event is delivered or failed (or, at close,
-   *   durable in the spool: `spooled`)
+   * @param onSettled called exactly once, with `token`, when every event is delivered or failed (or,
+   *   at close, durable in the spool: `spooled`); one callback may serve many submits by their tokens
    */
-  submit(bucketKey: string, events: IsEvent[], onSettled?: (result: DeliveryResult) => void): void {
+  submit<T>(bucketKey: string, events: IsEvent[], onSettled?: OnSettled<T>, token?: T): void {
     const now = this.#now();
-    this.#enqueue(bucketKey, events, ticketSlot(bucketKey, events.length, now, onSettled), now);
+    this.#enqueue(bucketKey, events, ticketSlot(bucketKey, events.length, now, onSettled as OnSettled | undefined, token), now);
   }
 
   #enqueue(bucketKey: string, events: IsEvent[], slot: TicketSlot | undefined, now: number): void {
@@ -138,7 +138,7 @@ export class AccountEngine extends EventEmitter {
     if (!this.#closing && this.#state === 'idle') this.#refreshState('events queued');
     if (failures.length > 0) this.emit('dropped', failures);
     // Only a shared ticket can belong to an empty submit.
-    if (typeof slot === 'object') slot.settleIfEmpty(now);
+    if (slot instanceof DeliveryTicket) slot.settleIfEmpty(now);
   }
 
   /** Sends partial batches now instead of waiting for `flushInterval`. */
