@@ -5,6 +5,7 @@
 import type { NodeAPI } from 'node-red';
 import { AccountEngine, DropDigest, describeFailed, maskKey } from '../src/engine';
 import { quotaLevel } from '../src/engine/month-counter';
+import { describeKeyRejected } from '../src/engine/mask-key';
 import { OutageLog } from '../src/engine/outage-log';
 import { accountLimiter } from '../src/engine/redis-account';
 import type { AccountState, CloseReport, FailedEvent } from '../src/engine/types';
@@ -104,17 +105,19 @@ export = function (RED: NodeAPI): void {
         users: () => Object.values(node.users),
         changed: () => refresh.schedule(),
       });
-      engine.on('state', (state: AccountState, detail: string) => {
+      // What stopped or paused sending, said once (the state's detail would repeat the key and the state).
+      const cause = (): string => engine.counters().lastError?.cause ?? '';
+      engine.on('state', (state: AccountState) => {
         if (closing) return;
         if (state === 'key-rejected') {
           // With a msg, the error reaches the Catch nodes of every user (a bare error is only logged).
-          const text = `access key ${key} rejected by ${options.endpoint}: ${detail}`;
+          const text = describeKeyRejected(options.accessKey, cause(), options.endpoint);
           node.error(text, { topic: 'key-rejected', payload: text });
         } else if (state === 'spool-unreadable') {
-          const text = `account ${key}: ${detail}`;
+          const text = `account ${key}: ${cause()}`;
           node.error(text, { topic: 'spool-unreadable', payload: text });
         } else if (state === 'quota-exceeded') {
-          node.warn(`monthly quota used up for access key ${key}: ${detail}`);
+          node.warn(`monthly event quota used up for access key ${key} (${cause()})`);
         }
         changed();
       });

@@ -129,7 +129,7 @@ export = function (RED: NodeAPI): void {
         }
         counts.queued += events.length;
         link.refresh();
-        return engine.submit(bucketKey as string, events, settlePlain(events.length, done));
+        return engine.submit(bucketKey as string, events, settlePlain, done);
       }
       const mapped = mapPayload(msg.payload, options);
       if (mapped.usedDefaultKey) warnDefaultKey();
@@ -145,8 +145,8 @@ export = function (RED: NodeAPI): void {
       counts.queued += n;
       link.refresh();
       // The callback waits in the queue with its events: the usual message keeps only `done`.
-      const plain = !outputs && !mapped.problems.length && !mapped.skipped;
-      engine.submit(bucketKey as string, gated.send, plain ? settlePlain(n, done) : settleFull(msg, mapped, gated, send, done));
+      if (!outputs && !mapped.problems.length && !mapped.skipped) return engine.submit(bucketKey as string, gated.send, settlePlain, done);
+      engine.submit(bucketKey as string, gated.send, settleFull(msg, mapped, gated, send, done));
     }
 
     /** Says once per node that values without a key go under {@link defaultKey}. */
@@ -156,20 +156,21 @@ export = function (RED: NodeAPI): void {
       node.warn(`no msg.topic and no Key: values without a key are sent as "${defaultKey}"; set msg.topic or the node's Key to name them`);
     }
 
-    /** What settles a message with no output, no problem and nothing skipped: it needs only `done`. */
-    function settlePlain(n: number, done: Done): (result: DeliveryResult) => void {
-      return (result) => {
-        counts.queued -= n;
-        counts.delivered += result.delivered;
-        link.refresh();
-        if (!result.failed.length) return done();
-        try {
-          done(new NodeError(describeFailed(result.failed)));
-        } catch (err) {
-          // Runs inside the engine's answer handling: never let a flow's fault escape into it.
-          node.error(err);
-        }
-      };
+    /**
+     * Settles a message with no output, no problem and nothing skipped: it needs only `done`, the
+     * submit's token, so one function serves every such message and none keeps a closure.
+     */
+    function settlePlain(result: DeliveryResult, done: Done): void {
+      counts.queued -= result.delivered + result.failed.length + (result.spooled ?? 0);
+      counts.delivered += result.delivered;
+      link.refresh();
+      if (!result.failed.length) return done();
+      try {
+        done(new NodeError(describeFailed(result.failed)));
+      } catch (err) {
+        // Runs inside the engine's answer handling: never let a flow's fault escape into it.
+        node.error(err);
+      }
     }
 
     /** What settles any other message: its output, its problems and its skipped values. */

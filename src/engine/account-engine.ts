@@ -2,14 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { IsEvent } from '../event';
 import { accountState, stateReason } from './account-state';
 import { AnswerEffects } from './answer-effects';
-import { BucketError } from './bucket-error';
+import { BucketError, describeBucketNotCreated } from './bucket-error';
 import { BucketRequests } from './bucket-requests';
-import { ticketOf, ticketSlot, type TicketSlot } from './delivery-ticket';
+import { DeliveryTicket, ticketOf, ticketSlot, type OnSettled, type TicketSlot } from './delivery-ticket';
 import { DurableQueue } from './durable-queue';
 import { engineLimiter, plainHttpWarning, type AccountEngineDeps } from './engine-deps';
 import { createHttpClient, type HttpClient, type HttpResult } from './http-client';
 import type { Limiter } from './limiter';
-import { maskKey } from './mask-key';
+import { describeKeyRejected, maskKey } from './mask-key';
 import { MonthCounter } from './month-counter';
 import { resolveAccountOptions } from './options';
 import { QueueHandOver } from './queue-hand-over';
@@ -122,12 +122,12 @@ export class AccountEngine extends EventEmitter {
    * With `persist: 'file'` they are in the spool file before this returns; beyond `memoryWindow`
    * they are only there, and what is sent or reported later is the copy read back from it.
    *
-   * @param onSettled called exactly once, when every event is delivered or failed (or, at close,
-   *   durable in the spool: `spooled`)
+   * @param onSettled called exactly once, with `token`, when every event is delivered or failed (or,
+   *   at close, durable in the spool: `spooled`); one callback may serve many submits by their tokens
    */
-  submit(bucketKey: string, events: IsEvent[], onSettled?: (result: DeliveryResult) => void): void {
+  submit<T>(bucketKey: string, events: IsEvent[], onSettled?: OnSettled<T>, token?: T): void {
     const now = this.#now();
-    this.#enqueue(bucketKey, events, ticketSlot(bucketKey, events.length, now, onSettled), now);
+    this.#enqueue(bucketKey, events, ticketSlot(bucketKey, events.length, now, onSettled as OnSettled | undefined, token), now);
   }
 
   #enqueue(bucketKey: string, events: IsEvent[], slot: TicketSlot | undefined, now: number): void {
@@ -138,7 +138,7 @@ export class AccountEngine extends EventEmitter {
     if (!this.#closing && this.#state === 'idle') this.#refreshState('events queued');
     if (failures.length > 0) this.emit('dropped', failures);
     // Only a shared ticket can belong to an empty submit.
-    if (typeof slot === 'object') slot.settleIfEmpty(now);
+    if (slot instanceof DeliveryTicket) slot.settleIfEmpty(now);
   }
 
   /** Sends partial batches now instead of waiting for `flushInterval`. */
@@ -192,7 +192,9 @@ export class AccountEngine extends EventEmitter {
     const deliveredBefore = this.#count.delivered;
     this.#flushBefore = Infinity;
     this.#loop.wake();
-    if (handOver && (this.#mode === 'open' || this.#mode === 'key-rejected')) this.#mode = 'handing-over';
+    // A rejected key cannot drain: hand over at once. An account that can send drains first, since
+    // a runtime stop closes it as a redeploy does and no new configuration may come.
+    if (handOver && this.#mode === 'key-rejected') this.#mode = 'handing-over';
     else if (this.#mode === 'open' && !this.#quota.paused) this.#mode = 'draining';
     const done = (): boolean =>
       this.#mode === 'handing-over' ? this.#loop.sending.size === 0 : this.#mode !== 'draining' || this.#quota.paused || this.#queue.queued + this.#queue.inFlight === 0;
@@ -273,8 +275,8 @@ export class AccountEngine extends EventEmitter {
 
   /** Why an explicit bucket creation cannot be made: `code`, else the engine's stop or close. */
   #createError(bucketKey: string, code: 'key-rejected' | 'closed' = this.#mode === 'key-rejected' ? 'key-rejected' : 'closed'): BucketError {
-    const why = code === 'key-rejected' ? (this.#effects.lastError?.cause ?? 'access key rejected') : `the account ${this.#closing && this.#mode !== 'closed' && this.#mode !== 'stopping' ? 'is closing' : 'closed'}`;
-    return new BucketError(code, `Bucket '${bucketKey}' not created: ${why}`);
+    const why = code === 'key-rejected' ? describeKeyRejected(this.options.accessKey, this.#effects.lastError?.cause ?? '') : `the account ${this.#closing && this.#mode !== 'closed' && this.#mode !== 'stopping' ? 'is closing' : 'closed'}`;
+    return new BucketError(code, describeBucketNotCreated(bucketKey, why));
   }
 
   #refreshState(detail: string): void {

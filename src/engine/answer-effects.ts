@@ -44,7 +44,7 @@ export class AnswerEffects {
       return undefined;
     }
     // An outage's cause is the answer itself, without the bucket a creation was for: the endpoint is what fails.
-    const cause = shortCause(kind === 'transient' ? redactKey(responseMessage(result), this.accessKey) : message);
+    const cause = shortCause(kind === 'transient' ? redactKey(responseMessage({ ...result, body: redactKey(result.body, this.accessKey) }), this.accessKey) : message);
     this.lastError = { at: this.now(), cause };
     if (kind === 'transient') {
       this.#outage = cause;

@@ -1,10 +1,10 @@
 import { decideCreated, decidePiece, explainAnswer } from './answer';
 import { backoffDelay } from './backoff';
 import type { Bucket, CreateCall, Piece } from './bucket';
-import { BucketError } from './bucket-error';
+import { BucketError, describeBucketNotCreated } from './bucket-error';
 import type { DurableQueue } from './durable-queue';
 import type { HttpClient, HttpResult } from './http-client';
-import { redactKey } from './mask-key';
+import { describeKeyRejected, redactKey } from './mask-key';
 import { oldestReady, unsentPiece } from './ready';
 import { classifyResponse, type ResponseKind } from './response';
 import type { Job } from './send-loop';
@@ -93,8 +93,11 @@ export class BucketRequests {
   }
 
   /** What an answer of `kind` is reported with, the key never in it; '' for a success. */
-  #explain(kind: ResponseKind, result: HttpResult, prefix = ''): string {
-    return kind === 'ok' ? '' : redactKey(`${prefix}${explainAnswer(kind, result, this.options.endpoint)}`, this.options.accessKey);
+  #explain(kind: ResponseKind, result: HttpResult): string {
+    if (kind === 'ok') return '';
+    // The body loses the key before it is shortened, so no part of it can be left at the cut.
+    const { accessKey } = this.options;
+    return redactKey(explainAnswer(kind, { ...result, body: redactKey(result.body, accessKey) }, this.options.endpoint), accessKey);
   }
 
   #onCreated(bucket: Bucket, call: CreateCall | undefined, result: HttpResult): void {
@@ -109,8 +112,10 @@ export class BucketRequests {
       if (call && phase === 'stopping') settle(this.host.closedError(bucket.key));
       return;
     }
-    const message = this.#explain(kind, result, `Bucket '${bucket.key}' not created: `);
-    this.host.learn(kind, message, result);
+    // The account learns the answer alone; the caller's error names the bucket and, for a refused key, the key.
+    const answer = this.#explain(kind, result);
+    this.host.learn(kind, answer, result);
+    const message = describeBucketNotCreated(bucket.key, kind === 'key-rejected' ? describeKeyRejected(this.options.accessKey, answer) : answer);
     const decision = decideCreated(kind);
     if (decision === 'created') {
       bucket.created = true;

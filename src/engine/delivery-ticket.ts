@@ -1,21 +1,34 @@
 import type { IsEvent } from '../event';
 import type { DeliveryResult, DropReason, FailedEvent } from './types';
 
-/** What `submit()` calls with its result. */
-export type OnSettled = (result: DeliveryResult) => void;
+/**
+ * What `submit()` calls with its result, and with the `token` given to that submit: one callback
+ * can serve every submit of a caller (the stream node passes each message's `done` as the token),
+ * so a submit need not make a closure of its own.
+ */
+export type OnSettled<T = unknown> = (result: DeliveryResult, token: T) => void;
+
+/** A one-event submit's callback and token, kept beside its event until it leaves the queue. */
+export class TokenSlot {
+  constructor(
+    readonly onSettled: OnSettled,
+    readonly token: unknown,
+  ) {}
+}
 
 /**
  * What the queue keeps beside each event for the submit that queued it (nothing when the submit
  * asked for no result). A submit of several events shares one {@link DeliveryTicket}. A one-event
- * submit, the stream node's usual case, keeps only its callback: no object per queued event; its
- * ticket is made by {@link ticketOf} when the event leaves the queue.
+ * submit, the stream node's usual case, keeps only its callback (and its token, when it has one):
+ * its ticket is made by {@link ticketOf} when the event leaves the queue.
  */
-export type TicketSlot = DeliveryTicket | OnSettled;
+export type TicketSlot = DeliveryTicket | TokenSlot | OnSettled;
 
 /** What a submit of `events` events keeps beside each of them (see {@link TicketSlot}). */
-export function ticketSlot(bucketKey: string, events: number, submittedAt: number, onSettled: OnSettled | undefined): TicketSlot | undefined {
+export function ticketSlot(bucketKey: string, events: number, submittedAt: number, onSettled: OnSettled | undefined, token?: unknown): TicketSlot | undefined {
   if (!onSettled) return undefined;
-  return events === 1 ? onSettled : new DeliveryTicket(bucketKey, events, submittedAt, onSettled);
+  if (events !== 1) return new DeliveryTicket(bucketKey, events, submittedAt, onSettled, token);
+  return token === undefined ? onSettled : new TokenSlot(onSettled, token);
 }
 
 /**
@@ -23,7 +36,8 @@ export function ticketSlot(bucketKey: string, events: number, submittedAt: numbe
  * `submittedAt` is when its event was queued, which is when it was submitted.
  */
 export function ticketOf(slot: TicketSlot | undefined, bucketKey: string, submittedAt: number): DeliveryTicket | undefined {
-  return typeof slot === 'function' ? new DeliveryTicket(bucketKey, 1, submittedAt, slot) : slot;
+  if (typeof slot === 'function') return new DeliveryTicket(bucketKey, 1, submittedAt, slot);
+  return slot instanceof TokenSlot ? new DeliveryTicket(bucketKey, 1, submittedAt, slot.onSettled, slot.token) : slot;
 }
 
 /**
@@ -45,6 +59,7 @@ export class DeliveryTicket {
     events: number,
     readonly submittedAt: number,
     private readonly onSettled: OnSettled,
+    private readonly token?: unknown,
   ) {
     this.#events = events;
     this.#pending = events;
@@ -91,6 +106,6 @@ export class DeliveryTicket {
       latencyMs: now - this.submittedAt,
       status: this.#status,
       ...(this.#spooled > 0 ? { spooled: this.#spooled } : {}),
-    });
+    }, this.token);
   }
 }

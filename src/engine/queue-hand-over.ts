@@ -46,7 +46,7 @@ export class QueueHandOver {
 
   /** Nobody adopted them: each fails with reason 'closed'; returns the failures. */
   abandon(now = Date.now()): FailedEvent[] {
-    const message = 'not delivered before close (the account was redeployed and no new configuration took its queue)';
+    const message = 'not delivered before close (the account closed and no new configuration took its queue)';
     return this.take().map(({ bucketKey, event, ticket }) => ticket?.failed(event, 'closed', message, 0, 0, now) ?? { bucketKey, event, reason: 'closed', message });
   }
 }

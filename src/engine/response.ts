@@ -1,3 +1,4 @@
+import { describeErrorBody } from './error-body';
 import type { HttpResult } from './http-client';
 
 /**
@@ -52,24 +53,12 @@ export function backsOff(kind: ResponseKind): boolean {
   return kind === 'transient' || kind === 'not-found' || kind === 'client-error';
 }
 
-/** Longest server message kept. */
-const MESSAGE_CHARS = 200;
-
-/** The server's message: `message` of a JSON body, else the body text, else the status. */
+/**
+ * The answer in one phrase: the network error for status 0, else the status with the service's
+ * type and message once each (`HTTP 401 ACCESS_DENIED_KEY: this access key is not accepted`,
+ * `HTTP 400: bad value`, `HTTP 503`), read from any of the body shapes `error-body.ts` knows.
+ */
 export function responseMessage(result: HttpResult): string {
   if (result.status === 0) return result.error ?? 'network error';
-  let text = result.body.trim();
-  // Only a JSON object can carry a `message`; anything else is not parsed (and not thrown over).
-  if (text.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {
-        text = (parsed as { message: string }).message;
-      }
-    } catch {
-      // not JSON: the text is the message
-    }
-  }
-  if (text.length > MESSAGE_CHARS) text = `${text.slice(0, MESSAGE_CHARS - 1)}…`;
-  return text === '' ? `HTTP ${result.status}` : `HTTP ${result.status}: ${text}`;
+  return describeErrorBody(result.status, result.body);
 }

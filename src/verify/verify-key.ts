@@ -6,6 +6,7 @@
  * emulator answers `204` (nothing stored, no bucket made), or `400` when no bucket key went along.
  * The key travels only in that request: no answer, cause or error text here carries it.
  */
+import { describeErrorBody } from '../engine/error-body';
 import { createHttpClient, type HttpResult } from '../engine/http-client';
 import { maskKey, redactKey } from '../engine/mask-key';
 
@@ -15,7 +16,7 @@ export type VerifyOutcome = 'accepted' | 'rejected' | 'unreachable';
 /** The answer shown beside the Verify key button. */
 export interface VerifyAnswer {
   outcome: VerifyOutcome;
-  /** One sentence saying why, e.g. `ECONNREFUSED 127.0.0.1:8890` or `HTTP 401: ACCESS_DENIED_KEY: …`. Never holds the key. */
+  /** One sentence saying why, e.g. `ECONNREFUSED 127.0.0.1:8890` or `HTTP 401 ACCESS_DENIED_KEY: …`. Never holds the key. */
   cause: string;
   /** The HTTP status, when an answer came. */
   status?: number;
@@ -62,18 +63,6 @@ export function validateVerifyOptions(options: VerifyKeyOptions): void {
   }
 }
 
-/** The service's own message from an error body (`{"message": …}` or plain text), shortened. */
-function serviceMessage(body: string): string {
-  let text = body.trim();
-  try {
-    const parsed = JSON.parse(text) as { message?: unknown };
-    if (parsed && typeof parsed.message === 'string') text = parsed.message;
-  } catch {
-    // not JSON: the text itself
-  }
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
-}
-
 /**
  * A network error as a short cause: `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:8890` becomes
  * `ECONNREFUSED 127.0.0.1:8890`; a timeout says how long was waited.
@@ -91,8 +80,8 @@ export function shortCause(error: string, timeoutMs: number): string {
 export function classifyAnswer(answer: Pick<HttpResult, 'status' | 'body' | 'error' | 'retryAfter'>, options: Pick<VerifyKeyOptions, 'endpoint' | 'accessKey' | 'timeoutMs'>): VerifyAnswer {
   const base = { key: maskKey(options.accessKey), endpoint: options.endpoint };
   const { status } = answer;
-  const said = serviceMessage(answer.body);
-  const withMessage = (text: string): string => (said ? `${text}: ${said}` : text);
+  // The key comes out before the body is read and shortened, so no part of it can be left.
+  const body = redactKey(answer.body, options.accessKey);
   let outcome: VerifyOutcome;
   let cause: string;
   if (status === 0) {
@@ -100,10 +89,10 @@ export function classifyAnswer(answer: Pick<HttpResult, 'status' | 'body' | 'err
     cause = shortCause(answer.error ?? 'ERROR', options.timeoutMs ?? VERIFY_TIMEOUT_MS);
   } else if (status === 401 || status === 403) {
     outcome = 'rejected';
-    cause = withMessage(`HTTP ${status}`);
+    cause = describeErrorBody(status, body);
   } else if (status === 402) {
     outcome = 'accepted';
-    cause = withMessage('the key is accepted, but the monthly event quota is used up (HTTP 402)');
+    cause = `the key is accepted, but the monthly event quota is used up (${describeErrorBody(status, body)})`;
   } else if (status === 429) {
     outcome = 'accepted';
     cause = `the key is accepted; the account is rate-limited right now (HTTP 429${answer.retryAfter === undefined ? '' : `, retry after ${answer.retryAfter} s`})`;
@@ -118,7 +107,7 @@ export function classifyAnswer(answer: Pick<HttpResult, 'status' | 'body' | 'err
     cause = `HTTP ${status}: the endpoint redirects (is it https://…/api?)`;
   } else {
     outcome = 'unreachable';
-    cause = withMessage(`HTTP ${status}`);
+    cause = describeErrorBody(status, body);
   }
   return { outcome, cause: redactKey(cause, options.accessKey), ...(status === 0 ? {} : { status }), ...base };
 }

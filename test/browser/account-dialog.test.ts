@@ -124,7 +124,7 @@ describe('editor: the account dialog and the fit of every dialog (browser)', fun
       await typeInto(page.locator('#node-config-input-accessKey'), WRONG_KEY);
       await verify.click();
       await page.locator('#initialstate-account-verify-result[data-outcome="rejected"]').waitFor();
-      assert.equal(await result.innerText(), 'Rejected: HTTP 401: ACCESS_DENIED_KEY: this access key is not accepted');
+      assert.equal(await result.innerText(), 'Rejected: HTTP 401 ACCESS_DENIED_KEY: this access key is not accepted');
 
       await typeInto(page.locator('#node-config-input-endpoint'), 'http://127.0.0.1:9/api');
       await verify.click();

@@ -63,6 +63,32 @@ describe('nodes/initialstate-account', function () {
     assert.ok(!String(account.warn.firstCall.args[0]).includes(ACCESS_KEY));
   });
 
+  it('says which environment variable is missing when the endpoint is an unset ${NAME}', async () => {
+    const saved = process.env.INITIALSTATE_ENDPOINT;
+    delete process.env.INITIALSTATE_ENDPOINT;
+    try {
+      await helper.load(OUR_NODES, [accountConfig(api.emulator, { endpoint: '${INITIALSTATE_ENDPOINT}' })], credentials());
+    } finally {
+      if (saved !== undefined) process.env.INITIALSTATE_ENDPOINT = saved;
+    }
+    const account = helper.getNode(ACCOUNT);
+    assert.equal(account.engine, undefined);
+    assert.match(String(account.error.firstCall?.args[0]), /: endpoint \$\{INITIALSTATE_ENDPOINT\}: the environment variable INITIALSTATE_ENDPOINT is not set in Node-RED's environment; set it, or enter the API address/);
+    assert.equal(account.view().configError, account.error.firstCall.args[0]);
+  });
+
+  it('uses the endpoint an environment variable gives', async () => {
+    const saved = process.env.INITIALSTATE_ENDPOINT;
+    process.env.INITIALSTATE_ENDPOINT = api.emulator.apiUrl;
+    try {
+      await helper.load(OUR_NODES, [accountConfig(api.emulator, { endpoint: '${INITIALSTATE_ENDPOINT}' })], credentials());
+    } finally {
+      if (saved === undefined) delete process.env.INITIALSTATE_ENDPOINT;
+      else process.env.INITIALSTATE_ENDPOINT = saved;
+    }
+    assert.equal(helper.getNode(ACCOUNT).engine.options.endpoint, api.emulator.apiUrl);
+  });
+
   it('refuses an empty access key without crashing', async () => {
     await helper.load(OUR_NODES, [accountConfig(api.emulator)], credentials(ACCOUNT, ''));
     assert.match(String(helper.getNode(ACCOUNT).error.firstCall?.args[0]), /accessKey/);
@@ -107,8 +133,48 @@ describe('nodes/initialstate-account', function () {
     const msg = await caught;
     assert.equal(msg.topic, 'key-rejected');
     assert.equal(msg.error.source.id, ACCOUNT);
-    assert.match(msg.error.message, /access key …0000 rejected/);
+    // One sentence: the cause first, the key masked once, the service's answer once; no "Error: ", no stack.
+    const endpoint = helper.getNode(ACCOUNT).engine.options.endpoint;
+    assert.equal(msg.error.message, `access key …0000 rejected by ${endpoint} (HTTP 401 ACCESS_DENIED_KEY: this access key is not accepted)`);
+    assert.equal(msg.error.message.split('…0000').length, 2, 'the key masked once');
+    assert.equal(msg.error.stack, undefined);
+    assert.equal(msg.payload, msg.error.message);
     assert.ok(!JSON.stringify(msg).includes(ACCESS_KEY));
+  });
+
+  it('warns once of a used-up monthly quota, with the key masked once and the service\'s answer once', async () => {
+    await helper.load(OUR_NODES, [tab(), accountConfig(api.emulator, { bucketName: '' }), streamNode()], credentials());
+    api.emulator.injectFault({ kind: 'status', status: 402, count: 1, body: '{"message":"Event limit exceeded for current cycle"}' });
+    const account = helper.getNode(ACCOUNT);
+    helper.getNode('stream').receive({ topic: 'a', payload: 1 });
+    const used = () => account.warn.getCalls().map((c: { args: unknown[] }) => String(c.args[0])).filter((t: string) => t.startsWith('monthly event quota'));
+    await waitFor('the quota warning', () => used().length > 0);
+    assert.deepEqual(used(), ['monthly event quota used up for access key …0000 (HTTP 402: Event limit exceeded for current cycle)']);
+  });
+
+  it('gives Catch a spool that lost its events, with the key once and the cause once', async () => {
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'is-spool-'));
+    helper.settings({ userDir });
+    try {
+      const config = accountConfig(api.emulator, { bucketName: '', persist: 'file', memoryWindow: 5, batchSize: 5, flushInterval: 60_000 });
+      await helper.load(OUR_NODES, [tab(), config, streamNode(), ...watchers(['stream'])], credentials());
+      // The first batch stays in flight until the file is emptied, so the refill after it finds nothing.
+      api.emulator.injectFault({ kind: 'slow', delayMs: 300, count: 1 });
+      const account = helper.getNode(ACCOUNT);
+      const caught = nextMessage('caught');
+      const stream = helper.getNode('stream');
+      for (let i = 0; i < 30; i++) stream.receive({ topic: 't', payload: i });
+      await waitFor('events spilled', () => account.engine.memoryStats().spilled > 0);
+      fs.truncateSync(path.join(userDir, 'initialstate', `${ACCOUNT}.spool`), 0);
+      account.engine.flush();
+      const msg = await caught;
+      assert.equal(msg.topic, 'spool-unreadable');
+      assert.match(msg.error.message, /^account …0000: spool file .* no longer holds the queued events of bucket '[^']+': sending stopped; restart to recover what the file still holds$/);
+      assert.equal(msg.error.message.split('…0000').length, 2, 'the key masked once');
+    } finally {
+      await helper.unload();
+      fs.rmSync(userDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps its engine when only the flow nodes are redeployed, and starts a new one on a full deploy', async () => {

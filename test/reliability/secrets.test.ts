@@ -99,7 +99,7 @@ describe('reliability: the access key never leaks', function () {
       assert.ok(exported.includes('initialstate-account'), 'GET /flows answered the flow');
       const exportedV2 = await (await red.request('/flows', { headers: { 'Node-RED-API-Version': 'v2' } })).text();
       const credentials = await (await red.request(`/credentials/initialstate-account/${ACCOUNT}`)).json();
-      assert.deepEqual(credentials, { has_accessKey: true }, 'the editor only learns that a key is set');
+      assert.deepEqual(credentials, { has_accessKey: true, has_redisUrl: false }, 'the editor only learns whether each credential is set');
       await red.stop('SIGINT');
 
       assert.ok(red.readFile('flows_cred.json').includes(SECRET_KEY), 'flows_cred.json keeps the key');

@@ -74,4 +74,19 @@ describe('nodes/lib/account-options', () => {
   it('refuses persist file without a user directory, naming the setting', () => {
     assert.throws(() => accountInput({ ...EDITOR, persist: 'file' }, {}, undefined), /persist 'file' needs Node-RED's settings.userDir/);
   });
+
+  it('refuses an endpoint left as an unset environment variable, naming the setting and the variable', () => {
+    const expected = "endpoint ${INITIALSTATE_ENDPOINT}: the environment variable INITIALSTATE_ENDPOINT is not set in Node-RED's environment; set it, or enter the API address (such as https://groker.init.st/api)";
+    assert.throws(() => accountInput({ ...EDITOR, endpoint: '${INITIALSTATE_ENDPOINT}' }, {}, undefined), { message: expected });
+    assert.throws(() => accountInput({ ...EDITOR, endpoint: '$(IS_API)' }, {}, undefined), /^Error: endpoint \$\(IS_API\): the environment variable IS_API is not set/);
+  });
+
+  it('refuses an environment variable inside a longer endpoint, which Node-RED never replaces', () => {
+    assert.throws(() => accountInput({ ...EDITOR, endpoint: 'http://${IS_HOST}/api' }, {}, undefined), /^Error: endpoint "http:\/\/\$\{IS_HOST\}\/api": Node-RED only replaces an environment variable that is the whole setting, not \$\{IS_HOST\} inside it/);
+  });
+
+  it('takes an endpoint that is an address, with a $ elsewhere left alone', () => {
+    assert.equal(accountInput({ ...EDITOR, endpoint: 'http://127.0.0.1:8890/api' }, {}, undefined).endpoint, 'http://127.0.0.1:8890/api');
+    assert.equal(accountInput({ ...EDITOR, endpoint: 'https://example.com/$api' }, {}, undefined).endpoint, 'https://example.com/$api');
+  });
 });

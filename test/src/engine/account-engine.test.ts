@@ -391,25 +391,34 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(report.handOver!.count, 0, 'adopted once');
     });
 
-    it('waits for the requests in flight, not for the backlog, and reports an unadopted queue as not delivered', async () => {
-      let answer: ((result: HttpResult) => void) | undefined;
-      http.respond = () => new Promise<HttpResult>((resolve) => (answer = resolve));
-      const e = engine({ flushInterval: 0 });
+    it('drains for up to closeTimeout while it can send, hands over the rest, and reports an unadopted queue as not delivered', async () => {
+      let calls = 0;
+      // The first request is answered; the next hangs until close aborts it at closeTimeout.
+      http.respond = () => (++calls === 1 ? OK : new Promise<HttpResult>(() => undefined));
+      const e = engine({ flushInterval: 0, closeTimeout: 1000 });
       const { results, onSettled } = settled();
       e.submit('a', events(30), onSettled);
-      await clock.tickAsync(0);
-      assert.equal(http.calls.length, 1);
       const closing = e.close({ handOver: true });
-      await clock.tickAsync(10);
-      answer!(OK);
+      await clock.tickAsync(999);
+      assert.equal(http.calls.length, 2, 'kept sending while closing');
+      await clock.tickAsync(200);
       const report = await closing;
-      assert.equal(http.calls.length, 1, 'no request started after close');
+      assert.equal(http.calls.length, 2, 'no request started after the deadline');
       assert.equal(report.delivered, 10);
       assert.equal(report.handedOver, 20);
       const failed = report.handOver!.abandon();
       assert.equal(failed.length, 20);
       assert.ok(failed.every((f) => f.reason === 'closed'));
       assert.deepEqual(results.map((r) => [r.delivered, r.failed.length]), [[10, 20]]);
+    });
+
+    it('delivers the whole queue at a redeploy when it can within closeTimeout: nothing to hand over', async () => {
+      const e = engine({ flushInterval: 0 });
+      const { results, onSettled } = settled();
+      e.submit('a', events(30), onSettled);
+      const report = await e.close({ handOver: true });
+      assert.deepEqual({ ...report }, { delivered: 30, spooled: 0, undelivered: 0, handedOver: 0 });
+      assert.deepEqual(results.map((r) => [r.delivered, r.failed.length]), [[30, 0]]);
     });
   });
 
@@ -433,7 +442,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       const e = engine({ backoffBase: 10, backoffCap: 10 });
       http.respond = () => ({ status: 500, body: '{"message":"database down"}' });
       const created = e.createBucket('b1');
-      const rejected = assert.rejects(created, { code: 'http', message: `Bucket 'b1' not created: HTTP 500: database down (attempt 5)` });
+      const rejected = assert.rejects(created, { code: 'http', message: 'bucket "b1" not created: HTTP 500: database down (attempt 5)' });
       await clock.tickAsync(1000);
       await rejected;
       assert.equal(http.calls.length, 5);
@@ -457,7 +466,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       e.on('warning', (warning) => warnings.push(warning));
       e.submit('my bucket', events(2));
       await clock.tickAsync(0);
-      assert.deepEqual(warnings, [`Bucket 'my bucket' not created: HTTP 400: bucketName too long`]);
+      assert.deepEqual(warnings, ['bucket "my bucket" not created: HTTP 400: bucketName too long']);
       assert.equal(e.counters().delivered, 2);
     });
 
@@ -479,6 +488,44 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       assert.equal(http.calls.length, 1, 'b2 was never sent');
     });
 
+    it('rejects a creation refused for its key with one sentence: the bucket, the key masked once, the answer once', async () => {
+      const e = engine({ tier: 1 });
+      const body = JSON.stringify({ message: { error: { type: 'ACCESS_DENIED_KEY', message: 'this access key is not accepted' } } });
+      http.respond = () => ({ status: 401, body });
+      const masked = `…${key.slice(-4)}`;
+      const answer = 'HTTP 401 ACCESS_DENIED_KEY: this access key is not accepted';
+      const first = e.createBucket('trial').catch((err: Error) => err);
+      const waiting = e.createBucket('other').catch((err: Error) => err);
+      await clock.tickAsync(0);
+      assert.equal(String(await first), `bucket "trial" not created: access key ${masked} rejected (${answer})`);
+      // The one still waiting for a slot is settled by the stop, from the same answer.
+      assert.equal(String(await waiting), `bucket "other" not created: access key ${masked} rejected (${answer})`);
+      // What the account learnt is the answer alone: no bucket, no key.
+      assert.equal(e.counters().lastError?.cause, answer);
+    });
+
+    it('leaves no part of the key in a long answer cut short around it', async () => {
+      const e = engine({ flushInterval: 0 });
+      for (const [status, at] of [[400, 185], [503, 195], [409, 199]] as const) {
+        http.respond = () => ({ status, body: JSON.stringify({ message: `${'x'.repeat(at)}${key} echoed` }) });
+        const failed: FailedEvent[] = [];
+        e.on('dropped', (f: FailedEvent[]) => failed.push(...f));
+        e.submit('b', events(1));
+        await clock.tickAsync(0);
+        const texts = [e.counters().lastError?.cause ?? '', ...failed.map((f) => f.message)];
+        assert.ok(texts[0] !== '', `HTTP ${status}: an error is kept`);
+        for (const text of texts) assert.ok(!text.includes(key.slice(0, 8)), `HTTP ${status}: ${text}`);
+        http.respond = () => OK;
+        await clock.tickAsync(120_000);
+      }
+    });
+
+    it('rejects a creation made after the account closed, naming the bucket', async () => {
+      const e = engine();
+      await e.close();
+      await assert.rejects(e.createBucket('late'), { code: 'closed', message: 'bucket "late" not created: the account closed' });
+    });
+
     it('resolves created for 201 and not for 204, and rejects with a code', async () => {
       const e = engine();
       const answers: HttpResult[] = [
@@ -490,7 +537,7 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       http.respond = () => answers.shift()!;
       assert.deepEqual(await e.createBucket('b1', 'One'), { bucketKey: 'b1', bucketName: 'One', created: true });
       assert.deepEqual(await e.createBucket('b1'), { bucketKey: 'b1', bucketName: undefined, created: false });
-      await assert.rejects(e.createBucket('b:2'), { code: 'invalid', message: `Bucket 'b:2' not created: HTTP 400: bucketKey invalid` });
+      await assert.rejects(e.createBucket('b:2'), { code: 'invalid', message: 'bucket "b:2" not created: HTTP 400: bucketKey invalid' });
       await assert.rejects(e.createBucket('b3'), { code: 'key-rejected' });
       assert.equal(http.calls[0]!.bucketName, 'One');
     });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DeliveryTicket, ticketOf, ticketSlot } from '../../../src/engine/delivery-ticket';
+import { DeliveryTicket, ticketOf, ticketSlot, TokenSlot } from '../../../src/engine/delivery-ticket';
 import type { DeliveryResult } from '../../../src/engine';
 
 describe('delivery tickets', () => {
@@ -17,6 +17,25 @@ describe('delivery tickets', () => {
       assert.equal(ticketSlot('b', 1, 0, onSettled), onSettled);
       assert.ok(ticketSlot('b', 2, 0, onSettled) instanceof DeliveryTicket);
       assert.ok(ticketSlot('b', 0, 0, onSettled) instanceof DeliveryTicket);
+    });
+
+    it('keeps a one-event submit\'s token beside its callback, and hands every submit\'s token back with its result', () => {
+      const tokens: unknown[] = [];
+      const withToken = (result: DeliveryResult, token: unknown): void => {
+        results.push(result);
+        tokens.push(token);
+      };
+      const one = ticketSlot('b', 1, 0, withToken, 'first');
+      assert.ok(one instanceof TokenSlot);
+      ticketOf(one, 'b', 40)!.delivered(1, 204, 100);
+      const shared = ticketSlot('b', 2, 0, withToken, 'second') as DeliveryTicket;
+      shared.delivered(1, 204, 100);
+      shared.spooled(120);
+      assert.deepEqual(tokens, ['first', 'second']);
+      assert.deepEqual(results, [
+        { bucketKey: 'b', delivered: 1, failed: [], attempts: 1, latencyMs: 60, status: 204 },
+        { bucketKey: 'b', delivered: 1, failed: [], attempts: 1, latencyMs: 120, status: 204, spooled: 1 },
+      ]);
     });
   });
 

@@ -127,7 +127,9 @@ describe('AccountEngine against the emulator (loopback HTTP)', function () {
     assert.equal(result.delivered, 9);
     assert.equal(result.failed.length, 1);
     assert.equal(result.failed[0]!.reason, 'rejected');
-    assert.match(result.failed[0]!.message, /^HTTP 400: /);
+    // The emulator's nested 400 body, read as the status, the type and the message once each.
+    assert.match(result.failed[0]!.message, /^HTTP 400 INVALID_EVENT_VALUE: .*at most 2000 characters/);
+    assert.equal(result.failed[0]!.message.split('HTTP').length, 2);
     assert.deepEqual(stored('b'), [0, 1, 2, 3, 4, 5, 7, 8, 9]);
   });
 

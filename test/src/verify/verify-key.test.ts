@@ -14,7 +14,7 @@ describe('verify key: the answer read from one request without events', () => {
     for (const status of [401, 403]) {
       const answer = classifyAnswer({ status, body: '{"message":"ACCESS_DENIED_KEY: this access key is not accepted"}' }, options);
       assert.equal(answer.outcome, 'rejected');
-      assert.equal(answer.cause, `HTTP ${status}: ACCESS_DENIED_KEY: this access key is not accepted`);
+      assert.equal(answer.cause, `HTTP ${status} ACCESS_DENIED_KEY: this access key is not accepted`);
       assert.equal(answer.status, status);
       assert.equal(answer.key, '…0000');
     }
@@ -24,7 +24,7 @@ describe('verify key: the answer read from one request without events', () => {
     for (const [status, pattern] of [
       [204, /accepted \(HTTP 204/],
       [400, /accepted \(HTTP 400 to a request without events\)/],
-      [402, /accepted, but the monthly event quota is used up \(HTTP 402\): over/],
+      [402, /accepted, but the monthly event quota is used up \(HTTP 402: over\)/],
       [429, /rate-limited right now \(HTTP 429, retry after 3 s\)/],
     ] as const) {
       const answer = classifyAnswer({ status, body: status === 402 ? '{"message":"over"}' : '', retryAfter: 3 }, options);
@@ -63,6 +63,14 @@ describe('verify key: the answer read from one request without events', () => {
     );
   });
 
+  it('leaves no part of the key in a long answer cut short around it', () => {
+    for (const at of [180, 190, 199, 205]) {
+      const body = JSON.stringify({ message: `${'x'.repeat(at)}${GOOD} trailing` });
+      const { cause } = classifyAnswer({ status: 401, body }, options);
+      assert.ok(!cause.includes(GOOD.slice(0, 8)), cause);
+    }
+  });
+
   it('refuses bad options, naming the field and quoting the value (never the key)', async () => {
     const never: VerifyRequest = async () => assert.fail('no request for bad options');
     await assert.rejects(verifyKey({ endpoint: 'groker.init.st/api', accessKey: GOOD }, never), /endpoint must be an http:\/\/ or https:\/\/ URL \(got "groker\.init\.st\/api"\)/);
@@ -97,7 +105,7 @@ describe('verify key: the answer read from one request without events', () => {
       const noBucket = await verifyKey({ endpoint: emulator.apiUrl, accessKey: GOOD });
       assert.deepEqual([noBucket.outcome, noBucket.status], ['accepted', 400]);
       const rejected = await verifyKey({ endpoint: emulator.apiUrl, accessKey: BAD });
-      assert.deepEqual([rejected.outcome, rejected.status, rejected.cause], ['rejected', 401, 'HTTP 401: ACCESS_DENIED_KEY: this access key is not accepted']);
+      assert.deepEqual([rejected.outcome, rejected.status, rejected.cause], ['rejected', 401, 'HTTP 401 ACCESS_DENIED_KEY: this access key is not accepted']);
       assert.equal(emulator.events().length, 0);
       assert.equal(emulator.buckets().length, 0);
       // The key went in the request (header and URL parameter), nowhere in what the check answers.
