@@ -192,8 +192,7 @@ export class AccountEngine extends EventEmitter {
     const deliveredBefore = this.#count.delivered;
     this.#flushBefore = Infinity;
     this.#loop.wake();
-    // A rejected key cannot drain: hand over at once. An account that can send drains first, since
-    // a runtime stop closes it as a redeploy does and no new configuration may come.
+    // A runtime stop closes like a redeploy, so drain first unless the key was rejected.
     if (handOver && this.#mode === 'key-rejected') this.#mode = 'handing-over';
     else if (this.#mode === 'open' && !this.#quota.paused) this.#mode = 'draining';
     const done = (): boolean =>
@@ -293,7 +292,6 @@ export class AccountEngine extends EventEmitter {
     this.#state = state;
     this.emit('state', state, `${maskKey(this.options.accessKey)} ${stateReason(state, detail, this.#effects.lastError?.cause)}`);
   }
-
   // Typed EventEmitter surface.
   declare on: <E extends keyof AccountEngineEvents>(event: E, listener: AccountEngineEvents[E]) => this;
   declare once: <E extends keyof AccountEngineEvents>(event: E, listener: AccountEngineEvents[E]) => this;
