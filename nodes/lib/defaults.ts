@@ -6,6 +6,7 @@
  */
 import { TIERS } from '../../src/event';
 import { DEFAULT_ACCOUNT_OPTIONS } from '../../src/engine/options';
+import { FILTER_DEFAULTS } from '../../src/filter/options';
 
 /** `initialstate-stream`'s defaults. */
 export const STREAM_DEFAULTS = Object.freeze({
@@ -21,12 +22,7 @@ export const STREAM_DEFAULTS = Object.freeze({
   outputs: 0,
   nullValues: 'skip',
   // The filters (src/filter): off unless set.
-  onChange: false,
-  deadband: 0,
-  deadbandMode: 'absolute',
-  minInterval: 0,
-  aggregate: 'last',
-  heartbeat: 0,
+  ...FILTER_DEFAULTS,
   latestOnly: false,
   sendEvery: false,
 } as const);

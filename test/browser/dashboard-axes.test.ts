@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { startEmulator } from '../../src/emulator';
 import type { Emulator } from '../../src/emulator/types';
 import { launchBrowser, type LaunchedBrowser } from '../support/browser';
+import { postEvents } from '../support/post-events';
 
 const KEY = 'ist_dashboardAxesKey0000000000000000';
 
@@ -27,14 +28,7 @@ describe('emulator dashboard: chart axes and chart failures (browser)', function
   let browser: LaunchedBrowser;
   let page: Page;
 
-  async function send(bucketKey: string, events: unknown): Promise<void> {
-    const res = await fetch(`${emulator.apiUrl}/events`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-IS-AccessKey': KEY, 'X-IS-BucketKey': bucketKey },
-      body: JSON.stringify(events),
-    });
-    assert.equal(res.status, 204, await res.text());
-  }
+  const send = (bucketKey: string, events: unknown) => postEvents(emulator.apiUrl, KEY, bucketKey, events);
 
   const series = (key: string, values: number[]): { key: string; value: number; epoch: number }[] => {
     const now = Math.floor(Date.now() / 1000);

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { startEmulator } from '../../src/emulator';
 import type { Emulator } from '../../src/emulator/types';
 import { launchBrowser, type LaunchedBrowser } from '../support/browser';
+import { postEvents } from '../support/post-events';
 
 const KEY = 'ist_dashboardTestKey0000000000000000';
 
@@ -14,14 +15,7 @@ describe('emulator dashboard (browser)', function () {
   let browser: LaunchedBrowser;
   let page: Page;
 
-  async function send(bucketKey: string, events: unknown): Promise<void> {
-    const res = await fetch(`${emulator.apiUrl}/events`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-IS-AccessKey': KEY, 'X-IS-BucketKey': bucketKey },
-      body: JSON.stringify(events),
-    });
-    assert.equal(res.status, 204, await res.text());
-  }
+  const send = (bucketKey: string, events: unknown) => postEvents(emulator.apiUrl, KEY, bucketKey, events);
 
   const stream = (bucket: string, key: string): string => `[data-bucket="${bucket}"][data-stream="${key}"]`;
 
