@@ -162,20 +162,25 @@ describe('WindowLimiter (fake timers, the emulator\'s rate window)', () => {
       { numRuns: 40 },
     );
   });
-  it('alone, grants a later window at once and keeps the most the server counted when answers come out of order', async () => {
+  it('alone, opens a later window with one request, then grants the rest at once and keeps the most the server counted when answers come out of order', async () => {
     const limiter = new WindowLimiter({ limit: 10, windowMs: WINDOW });
     const first = await limiter.take();
     limiter.observe(first, { status: 204, limit: 10, remaining: 9 });
     const rest = await Promise.all(Array.from({ length: 9 }, () => limiter.take()));
     rest.forEach((slot, i) => limiter.observe(slot, { status: 204, limit: 10, remaining: 8 - i }));
     await clock.tickAsync(WINDOW);
-    // The next window: all 10 slots at once, before any answer.
+    // The next window: one request, whose answer places the window's end; then the other 9 at once.
     const granted: unknown[] = [];
     for (let i = 0; i < 11; i++) void limiter.take().then((slot) => granted.push(slot));
     await clock.tickAsync(0);
-    assert.equal(granted.length, 10, 'the whole limit, without waiting for an answer');
-    // The answers of the new window's requests arrive in reverse: the server counted 10.
-    for (let n = 10; n >= 1; n--) limiter.observe(granted[n - 1] as never, { status: 204, limit: 10, remaining: 10 - n });
+    assert.equal(granted.length, 1, 'the window opens with one request');
+    await clock.tickAsync(3);
+    limiter.observe(granted[0] as never, { status: 204, limit: 10, remaining: 9 });
+    await clock.tickAsync(0);
+    assert.equal(granted.length, 10, 'the rest of the limit, without waiting for another answer');
+    assert.equal(limiter.window().endsAt, Date.now() + WINDOW, 'the window ends at its first answer + the window');
+    // The answers of the window's other requests arrive in reverse: the server counted 10.
+    for (let n = 10; n >= 2; n--) limiter.observe(granted[n - 1] as never, { status: 204, limit: 10, remaining: 10 - n });
     await clock.tickAsync(0);
     assert.equal(granted.length, 10, 'a late answer saying fewer were used frees no slot');
     assert.equal(limiter.sharing, 'alone');
