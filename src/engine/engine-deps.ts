@@ -6,7 +6,7 @@ import type { AccountOptions } from './types';
 
 /** What an engine may be given instead of the real thing (tests, the bench, Redis sharing). */
 export interface AccountEngineDeps {
-  /** HTTP client. Default: `got` with keep-alive, bound to the options' endpoint and key. */
+  /** HTTP client. Default: Node's `http`/`https` with keep-alive, bound to the options' endpoint and key. */
   http?: HttpClient;
   /** The clock, ms since 1970. Default `Date.now`. */
   now?: () => number;

@@ -112,7 +112,7 @@ export function classifyAnswer(answer: Pick<HttpResult, 'status' | 'body' | 'err
   return { outcome, cause: redactKey(cause, options.accessKey), ...(status === 0 ? {} : { status }), ...base };
 }
 
-/** The check request over the engine's HTTP client (got, no retries, a timeout, no redirects followed). */
+/** The check request over the engine's HTTP client (no retries, a timeout, no redirects followed). */
 export const defaultVerifyRequest: VerifyRequest = async ({ endpoint, accessKey, bucketKey, timeoutMs }) => {
   const client = createHttpClient({ endpoint, accessKey, requestTimeout: timeoutMs });
   try {

@@ -9,14 +9,19 @@ describe('http client (loopback server)', () => {
   let seen: http.IncomingMessage[];
   /** When false the server never answers. */
   let answering: boolean;
+  /** How the server answers (after reading the whole request), when answering. */
+  let answer: (res: http.ServerResponse, body: string) => void;
 
   beforeEach(async () => {
     seen = [];
     answering = true;
+    answer = (res) => res.writeHead(204).end();
     server = http.createServer((req, res) => {
       seen.push(req);
-      req.resume();
-      if (answering) req.on('end', () => res.writeHead(204).end());
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      if (answering) req.on('end', () => answer(res, body));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -58,6 +63,53 @@ describe('http client (loopback server)', () => {
     const again = await client.createBucket('b', undefined, controller.signal);
     assert.equal(again.status, 0, 'an aborted signal sends nothing');
     assert.equal(seen.length, 1);
+  });
+
+  it('reads the status, the body as text and the rate headers as numbers, and sends the JSON body with its length', async () => {
+    let received = '';
+    answer = (res, body) => {
+      received = body;
+      res.writeHead(429, { 'X-RateLimit-Limit': '30', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1736942410', 'Retry-After': '7' }).end('{"message":"slow down ☕"}');
+    };
+    const result = await client.postEvents('b', [{ key: 'k', value: 'é', epoch: 1.5 }]);
+    assert.deepEqual(result, { status: 429, body: '{"message":"slow down ☕"}', limit: 30, remaining: 0, reset: 1736942410, retryAfter: 7 });
+    assert.deepEqual(JSON.parse(received), [{ key: 'k', value: 'é', epoch: 1.5 }]);
+    assert.equal(seen[0]!.headers['content-length'], String(Buffer.byteLength(received)));
+    assert.equal(seen[0]!.headers['x-is-accesskey'], 'ist_test');
+  });
+
+  it('sends a GET with the access key, the bucket key and each event as URL parameters, and no body', async () => {
+    const result = await client.getEvents('b ☕', [{ key: 'temp', value: 21.5 }, { key: 'on', value: true }]);
+    assert.equal(result.status, 204);
+    assert.equal(seen[0]!.method, 'GET');
+    assert.deepEqual([...new URL(seen[0]!.url!, 'http://x').searchParams], [['accessKey', 'ist_test'], ['bucketKey', 'b ☕'], ['temp', '21.5'], ['on', 'true']]);
+    assert.equal(seen[0]!.headers['content-length'], undefined);
+  });
+
+  it('resolves status 0 with ETIMEDOUT when no answer comes within requestTimeout', async () => {
+    answering = false;
+    const { port } = server.address() as AddressInfo;
+    const quick = createHttpClient({ endpoint: `http://127.0.0.1:${port}/api`, accessKey: 'ist_test', requestTimeout: 50 });
+    try {
+      const result = await quick.createBucket('b');
+      assert.deepEqual(result, { status: 0, body: '', error: "ETIMEDOUT: Timeout awaiting 'request' for 50ms" });
+    } finally {
+      quick.close();
+    }
+  });
+
+  it('resolves status 0 with the code and address when nobody listens, never naming the key', async () => {
+    const free = http.createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const { port } = free.address() as AddressInfo;
+    await new Promise((resolve) => free.close(resolve));
+    const refused = createHttpClient({ endpoint: `http://127.0.0.1:${port}/api/`, accessKey: 'ist_test', requestTimeout: 5000 });
+    try {
+      const result = await refused.postEvents('b', [{ key: 'k', value: 1 }]);
+      assert.deepEqual(result, { status: 0, body: '', error: `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}` });
+    } finally {
+      refused.close();
+    }
   });
 
   it('headerSafe accepts printable ASCII without outer spaces only', () => {
