@@ -80,7 +80,7 @@ export async function answerApi(ctx: ApiContext, req: IncomingMessage, url: URL,
   }
   // Without countBuckets a bucket creation stays outside the window: no slot, no 429, no headers.
   if (!isEvents && !ctx.options.countBuckets) return { ...(await answerBucket(ctx, req, url, at, accessKey, {})), counted: false };
-  const decision = ctx.windows.take(accessKey);
+  const decision = ctx.windows.take(accessKey, at);
   const headers = rateLimitHeaders(decision);
   if (!decision.allowed) {
     const message = `Rate limit exceeded: ${decision.limit} requests per ${ctx.windows.windowMs} ms window; retry after ${headers['Retry-After']} s`;

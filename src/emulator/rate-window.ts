@@ -43,9 +43,8 @@ export class RateWindows {
     private readonly now: () => number,
   ) {}
 
-  /** Counts a request for `accessKey` (unless refused) and says whether it may pass. */
-  take(accessKey: string): RateDecision {
-    const at = this.now();
+  /** Counts a request for `accessKey` that arrived `at` (default now), unless refused, and says whether it may pass. */
+  take(accessKey: string, at = this.now()): RateDecision {
     let window = this.#windows.get(accessKey);
     if (!window || at >= window.end) {
       window = { end: at + this.windowMs, used: 0 };

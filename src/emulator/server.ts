@@ -156,6 +156,9 @@ export class EmulatorServer implements Emulator {
   async #handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const { options, store } = this.#ctx;
     const at = options.now();
+    // Answer after the requests that arrived with this one are stamped: each counts when it
+    // arrived, as on a service that answers in parallel, not once the earlier ones were answered.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const record = (answer: Pick<Answer, 'status' | 'events' | 'bucketKey' | 'accessKey' | 'counted'>): void => {
       const events = answer.events ?? 0;
       const bucketKey = answer.bucketKey === undefined ? {} : { bucketKey: answer.bucketKey };
