@@ -18,6 +18,13 @@ describe('RateWindows', () => {
     assert.deepEqual([reopened.allowed, reopened.remaining, reopened.windowEnd], [true, 1, 1_002_500]);
   });
 
+  it('counts a request at the time it arrived when given, not when it is answered', () => {
+    const windows = new RateWindows(1, 1000, () => 5_000);
+    assert.deepEqual(windows.take('k', 3_999), { allowed: true, limit: 1, remaining: 0, windowEnd: 4_999, at: 3_999 });
+    assert.equal(windows.take('k', 4_998).allowed, false, 'arrived before the window ended');
+    assert.equal(windows.take('k', 4_999).allowed, true, 'arrived at its end: the next window');
+  });
+
   it('keeps one window per key', () => {
     const windows = new RateWindows(1, 1000, () => 0);
     assert.equal(windows.take('a').allowed, true);

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createHttpClient, headerSafe, type HttpClient } from '../../../src/engine/http-client';
 
@@ -109,6 +112,24 @@ describe('http client (loopback server)', () => {
       assert.deepEqual(result, { status: 0, body: '', error: `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}` });
     } finally {
       refused.close();
+    }
+  });
+
+  it('speaks TLS to an https endpoint and refuses a certificate nobody vouches for', async () => {
+    // A self-signed certificate for 127.0.0.1 (test/fixtures/tls, valid until 2125).
+    const tls = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tls');
+    const secure = https.createServer({ key: readFileSync(path.join(tls, 'key.pem')), cert: readFileSync(path.join(tls, 'cert.pem')) }, (req, res) => res.writeHead(204).end());
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    const { port } = secure.address() as AddressInfo;
+    const client = createHttpClient({ endpoint: `https://127.0.0.1:${port}/api`, accessKey: 'ist_test', requestTimeout: 5000 });
+    try {
+      const result = await client.postEvents('b', [{ key: 'k', value: 1 }]);
+      assert.equal(result.status, 0);
+      assert.match(result.error!, /^DEPTH_ZERO_SELF_SIGNED_CERT: self[- ]signed certificate$/);
+    } finally {
+      client.close();
+      secure.closeAllConnections();
+      await new Promise((resolve) => secure.close(resolve));
     }
   });
 
