@@ -30,10 +30,10 @@ type Waiter = { resolve: (slot: Slot) => void; reject: (reason: unknown) => void
  * - The window opens with its first slot, ends at its first counted answer + `windowMs` (or at
  *   `X-RateLimit-Reset` when another client opened the server's window).
  * - A 429 blocks until `Retry-After` (the engine then sends the request again).
- * - Each window opens with one request; the rest of its slots go at once when that request's
- *   counted answer places the window's end (an answer queued behind a burst would place it late).
- *   While answers show other clients on the key (`sharing` 'shared': a `Remaining` below its own
- *   count, or a 429), one request goes at a time.
+ * - One request at a time until the first counted answer (is the key's window in use?) and while
+ *   answers show other clients on the key (`sharing` 'shared': a `Remaining` below its own count,
+ *   or a 429). Alone, a later window opens with one request and grants the rest at once when its
+ *   answer places the window's end (an answer queued behind a burst would place it late).
  */
 export class WindowLimiter implements Limiter {
   readonly #windowMs: number;
@@ -132,7 +132,7 @@ export class WindowLimiter implements Limiter {
       let win = this.#win;
       // The past window's requests still under way may land in the server's next window: they count in this one.
       if (win.endsAt !== undefined && now >= win.endsAt && now >= this.#retryUntil) win = this.#win = { id: win.id + 1, used: this.#outstanding, server: 0, own: this.#outstanding, counted: false };
-      const serial = this.#sharing !== 'alone' || !win.counted;
+      const serial = this.#sharing !== 'alone' || (win.id === 0 ? !win.counted : win.endsAt === undefined);
       if (serial && this.#outstanding > 0) return;
       const wakeAt = Math.max(this.#retryUntil, win.used >= this.#limit ? (win.endsAt ?? Infinity) : 0);
       if (wakeAt > now) {

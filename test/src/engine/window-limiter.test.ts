@@ -97,6 +97,21 @@ describe('WindowLimiter (fake timers, the emulator\'s rate window)', () => {
     assert.deepEqual(perWindow(sent.map((s) => s.at)), [11]);
   });
 
+  it('behind a proxy that strips the rate headers, still bursts a later window after its first answer', async () => {
+    const limiter = new WindowLimiter({ limit: 10, windowMs: WINDOW });
+    // Window 0: one at a time, since no answer is ever counted.
+    for (let i = 0; i < 10; i++) limiter.observe(await limiter.take(), { status: 204 });
+    await clock.tickAsync(WINDOW);
+    const granted: unknown[] = [];
+    for (let i = 0; i < 10; i++) void limiter.take().then((slot) => granted.push(slot));
+    await clock.tickAsync(0);
+    assert.equal(granted.length, 1, 'the window opens with one request');
+    limiter.observe(granted[0] as never, { status: 204 });
+    await clock.tickAsync(0);
+    assert.equal(granted.length, 10, 'its answer placed the end: the rest at once');
+    await limiter.close();
+  });
+
   it('adopts a lower X-RateLimit-Limit at once', async () => {
     const limiter = new WindowLimiter({ limit: 30, windowMs: WINDOW });
     const answer = server(10);
