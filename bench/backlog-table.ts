@@ -23,13 +23,15 @@ function backlogCells(row: BacklogRow, windowMs: number): string[] {
 }
 
 function runCells(row: BacklogRow | undefined): string[] {
-  if (!row) return ['', '', '', '', '', ''];
-  return [String(row.countedRequests), seconds(row.fastestMs), seconds(row.measuredMs), `**${ratio(row.utilisation)}**`, `${row.limited} / ${row.lost + row.stillQueued} / ${row.duplicated}`, ms(row.lastRequestMs)];
+  if (!row) return ['', '', '', '', '', '', ''];
+  // Runs before the departure was recorded have none.
+  const left = row.lastDepartureMs === undefined ? 'n/a' : ms(row.lastDepartureMs);
+  return [String(row.countedRequests), seconds(row.fastestMs), seconds(row.measuredMs), `**${ratio(row.utilisation)}**`, `${row.limited} / ${row.lost + row.stillQueued} / ${row.duplicated}`, left, ms(row.lastRequestMs)];
 }
 
 /** A markdown table of one run, or of two side by side (rows of the first, matched by backlog). */
 export function renderBacklogTable(before: ReturnType<typeof backlogRows>, after?: ReturnType<typeof backlogRows>): string {
-  const run = ['requests counted', 'fastest', 'measured', 'utilisation', '429 / lost / dup', 'last request'];
+  const run = ['requests counted', 'fastest', 'measured', 'utilisation', '429 / lost / dup', 'last request left', 'last request arrived'];
   const header = ['backlog (events)', 'limit', ...(after ? [...run.map((h) => `before: ${h}`), ...run.map((h) => `after: ${h}`)] : run)];
   const lines = [header, header.map(() => '---')];
   for (const row of before.rows) {

@@ -49,6 +49,8 @@ export interface LastRequest {
   opening: number;
   /** Windows the backlog took. */
   windows: number;
+  /** When the last window could open at the earliest, ms since 1970 (NaN when nothing was counted). */
+  earliestOpening: number;
 }
 
 /** How long after its window could open the backlog's last request arrived; NaN figures when nothing was counted. */
@@ -56,6 +58,6 @@ export function lastRequest(requests: readonly RequestRecord[], windowMs: number
   const windows = countedWindows(requests, windowMs);
   const last = windows[windows.length - 1];
   const lastAt = requests.reduce((at, r) => Math.max(at, r.at), -Infinity);
-  if (!last) return { sinceOpening: NaN, opening: NaN, windows: 0 };
-  return { sinceOpening: lastAt - last.earliest, opening: last.openedAt - last.earliest, windows: windows.length };
+  if (!last) return { sinceOpening: NaN, opening: NaN, windows: 0, earliestOpening: NaN };
+  return { sinceOpening: lastAt - last.earliest, opening: last.openedAt - last.earliest, windows: windows.length, earliestOpening: last.earliest };
 }

@@ -2,6 +2,8 @@
  * Child task: a Node-RED runtime with feeder → stream node → sink (and a Catch node on the stream
  * node → sink), fed `count` messages with payloads 0..count-1; reports when each came out.
  */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import type { NodeMessage } from 'node-red';
 import type { Counters } from '../../src/engine/types';
 import type { Feeder, Sink } from '../red/bench-node-types';
@@ -39,6 +41,8 @@ export interface RedStreamOutput {
   errors: string[];
   /** The account engine's counters at the end. */
   counters: Counters;
+  /** `Date.now()` when each request to the endpoint left the engine (Node's `http.client.request.start`), in order. */
+  departedAt: number[];
 }
 
 /** Messages in flight carry when they were sent. */
@@ -48,6 +52,13 @@ const ACCOUNT = 'acc';
 const SHOWN_ERRORS = 5;
 
 export async function redStream(input: RedStreamInput): Promise<RedStreamOutput> {
+  const departedAt: number[] = [];
+  const endpoint = new URL(input.endpoint);
+  const departed = (message: unknown): void => {
+    const request = (message as { request: ClientRequest }).request;
+    if (request.host === endpoint.hostname && request.path.startsWith(endpoint.pathname)) departedAt.push(Date.now());
+  };
+  diagnosticsChannel.subscribe('http.client.request.start', departed);
   const red = await startNodeRed(
     [
       ...accountNodes(ACCOUNT, { endpoint: input.endpoint, bucketKey: input.bucketKey, rateLimit: input.rateLimit, flushInterval: input.flushInterval, maxQueue: Math.max(100_000, input.count), windowMs: input.windowMs }),
@@ -59,7 +70,7 @@ export async function redStream(input: RedStreamInput): Promise<RedStreamOutput>
     { [ACCOUNT]: { accessKey: input.accessKey } },
   );
   const sink = red.node<Sink>('sink');
-  const out: Omit<RedStreamOutput, 'spanMs' | 'counters'> = { delivered: 0, failed: 0, latenciesMs: new Array<number | null>(input.count).fill(null), errors: [] };
+  const out: Omit<RedStreamOutput, 'spanMs' | 'counters' | 'departedAt'> = { delivered: 0, failed: 0, latenciesMs: new Array<number | null>(input.count).fill(null), errors: [] };
   const start = performance.now();
   let last = start;
   const finished = new Promise<void>((resolve) => {
@@ -83,5 +94,6 @@ export async function redStream(input: RedStreamInput): Promise<RedStreamOutput>
   await red.node<Feeder>('feed').feed(input.count, (i) => ({ payload: i, benchSentAt: performance.now() }) as BenchMessage, input.intervalMs);
   await finished;
   const counters = accountEngine(red, ACCOUNT).counters();
-  return { ...out, spanMs: (out.delivered + out.failed >= input.count ? last : performance.now()) - start, counters };
+  diagnosticsChannel.unsubscribe('http.client.request.start', departed);
+  return { ...out, spanMs: (out.delivered + out.failed >= input.count ? last : performance.now()) - start, counters, departedAt };
 }

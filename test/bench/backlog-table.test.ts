@@ -16,6 +16,7 @@ const row = (events: number, utilisation: number, more: Partial<BacklogRow> = {}
   lost: 0,
   stillQueued: 0,
   duplicated: 0,
+  lastDepartureMs: 8.6,
   lastRequestMs: 12.4,
   openingMs: 2,
   windows: 2,
@@ -29,7 +30,7 @@ describe('bench backlog table', () => {
     const lines = table.split('\n');
     assert.equal(lines.length, 3);
     assert.match(lines[0], /^\| backlog \(events\) \| limit \| requests counted \| fastest \| measured \| utilisation \|/);
-    assert.equal(lines[2], '| 600 | 30 / 10 s | 60 | 10.0 s | 20.4 s | **0.490** | 1 / 3 / 0 | 12 ms |');
+    assert.equal(lines[2], '| 600 | 30 / 10 s | 60 | 10.0 s | 20.4 s | **0.490** | 1 / 3 / 0 | 9 ms | 12 ms |');
   });
 
   it('matches two runs by backlog, side by side, leaving a backlog the second lacks empty', () => {
@@ -37,8 +38,13 @@ describe('bench backlog table', () => {
     const after = run([row(3000, 0.99, { countBuckets: true })]);
     const lines = renderBacklogTable(backlogRows(before), backlogRows(after)).split('\n');
     assert.match(lines[0], /before: utilisation .* after: utilisation/);
-    assert.match(lines[2], /\| 600 \| .*\*\*0\.490\*\* .*\|  \|  \|  \|  \|  \|  \|$/);
+    assert.match(lines[2], /\| 600 \| .*\*\*0\.490\*\* .*\|  \|  \|  \|  \|  \|  \|  \|$/);
     assert.match(lines[3], /\| 3,000 \| 30 \/ 10 s, buckets counted \| .*\*\*0\.900\*\*.*\*\*0\.990\*\*/);
+  });
+
+  it('shows n/a for the departure of a run made before it was recorded', () => {
+    const table = renderBacklogTable(backlogRows(run([row(600, 0.49, { lastDepartureMs: undefined })])));
+    assert.match(table.split('\n')[2]!, /\| 0 \/ 0 \/ 0 \| n\/a \| 12 ms \|$/);
   });
 
   it('names what it expected when the JSON holds no backlog run', () => {

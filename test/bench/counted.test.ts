@@ -17,11 +17,11 @@ describe('bench counted requests', () => {
 
   it("measures the last request from its window's earliest opening, the client's late start included", () => {
     const log = [events(0), events(1), events(10_030), events(10_200)];
-    assert.deepEqual(lastRequest(log, 10_000), { sinceOpening: 200, opening: 30, windows: 2 });
+    assert.deepEqual(lastRequest(log, 10_000), { sinceOpening: 200, opening: 30, windows: 2, earliestOpening: 10_000 });
   });
 
   it('a backlog in one window is measured from its first request', () => {
-    assert.deepEqual(lastRequest([bucket(0), events(3), events(9)], 10_000), { sinceOpening: 6, opening: 0, windows: 1 });
+    assert.deepEqual(lastRequest([bucket(0), events(3), events(9)], 10_000), { sinceOpening: 6, opening: 0, windows: 1, earliestOpening: 3 });
   });
 
   it('has no figure when nothing was counted', () => {
