@@ -73,8 +73,10 @@ function codedError(code: string, message: string): Error {
  * about four times the CPU per request (README, "Choices worth knowing").
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const base = options.endpoint.replace(/\/+$/, '');
-  const secure = base.startsWith('https:');
+  // Parsed once: a URL string would be parsed again by every request.
+  const endpoint = new URL(options.endpoint.replace(/\/+$/, ''));
+  const secure = endpoint.protocol === 'https:';
+  const target = { hostname: endpoint.hostname.replace(/^\[(.*)\]$/, '$1'), port: endpoint.port, base: endpoint.pathname.replace(/\/+$/, '') };
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const headers = {
     'X-IS-AccessKey': options.accessKey,
@@ -82,10 +84,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     'Content-Type': 'application/json',
   };
 
-  function exchange(method: 'GET' | 'POST', url: string, extra: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<HttpResult> {
+  function exchange(method: 'GET' | 'POST', path: string, extra: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<HttpResult> {
     return new Promise((resolve, reject) => {
       const length = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
-      const request = (secure ? https : http).request(url, { method, agent, signal, headers: { ...headers, ...extra, ...length } }, (response) => {
+      const { hostname, port } = target;
+      const request = (secure ? https : http).request({ hostname, port, path, method, agent, signal, headers: { ...headers, ...extra, ...length } }, (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
@@ -115,7 +118,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function send(method: 'GET' | 'POST', path: string, extra: Record<string, string>, body: string | undefined, query: URLSearchParams | undefined, signal: AbortSignal | undefined): Promise<HttpResult> {
     try {
       signal?.throwIfAborted();
-      return await exchange(method, `${base}${path}${query ? `?${query}` : ''}`, extra, body, signal);
+      return await exchange(method, `${target.base}${path}${query ? `?${query}` : ''}`, extra, body, signal);
     } catch (error) {
       const { code, message } = error as { code?: string; message?: string };
       const text = `${code ?? 'ERROR'}: ${message ?? String(error)}`;

@@ -133,6 +133,25 @@ describe('http client (loopback server)', () => {
     }
   });
 
+  it('reaches an IPv6 endpoint written with brackets, under its path', async function () {
+    const v6 = http.createServer((req, res) => {
+      seen.push(req);
+      res.writeHead(204).end();
+    });
+    const listening = await new Promise<boolean>((resolve) => v6.once('error', () => resolve(false)).listen(0, '::1', () => resolve(true)));
+    if (!listening) return this.skip();
+    const { port } = v6.address() as AddressInfo;
+    const client = createHttpClient({ endpoint: `http://[::1]:${port}/deep/api//`, accessKey: 'ist_test', requestTimeout: 5000 });
+    try {
+      assert.equal((await client.createBucket('b')).status, 204);
+      assert.equal(seen[0]!.url, '/deep/api/buckets');
+    } finally {
+      client.close();
+      v6.closeAllConnections();
+      await new Promise((resolve) => v6.close(resolve));
+    }
+  });
+
   it('headerSafe accepts printable ASCII without outer spaces only', () => {
     assert.deepEqual(
       ['abc', 'a b', 'a:b~', '', ' a', 'a ', 'é', '☕', 'a\nb', '\u007f'].map(headerSafe),
