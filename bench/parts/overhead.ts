@@ -1,6 +1,7 @@
 /**
  * Part 2, node overhead: number messages per second through the stream node (mapping, validation,
- * queueing) beside a no-op node, in one flow of one Node-RED runtime in one child process.
+ * queueing) beside a no-op node and a keep-done no-op node, in one flow of one Node-RED runtime in
+ * one child process.
  */
 import { startEmulator } from '../../src/emulator';
 import { runTask } from '../child';
@@ -16,11 +17,11 @@ const EMULATOR_LIMIT = 1_000_000;
 
 export const runOverhead: Part = async (options, progress) => {
   const { messages } = options;
-  progress(`overhead: ${ROUNDS} rounds of ${messages} messages through a no-op node, a stream node whose account keeps up and one whose account is held at its limit`);
+  progress(`overhead: ${ROUNDS} rounds of ${messages} messages through a no-op node, a keep-done no-op node, a stream node whose account keeps up and one whose account is held at its limit`);
   const emulator = await startEmulator({ rateLimit: EMULATOR_LIMIT });
   const heldEmulator = await startEmulator({ rateLimit: HELD_RATE_LIMIT, windowMs: HELD_WINDOW_MS });
   try {
-    const out: RedOverheadOutput = { noop: [], stream: [], held: [] };
+    const out: RedOverheadOutput = { noop: [], keep: [], stream: [], held: [] };
     for (let round = 0; round < ROUNDS; round++) {
       // A fresh rate window: the held account's one request is this child's.
       heldEmulator.reset();
@@ -32,8 +33,9 @@ export const runOverhead: Part = async (options, progress) => {
       for (const path of PATHS) out[path].push(...child[path]);
     }
     const rates = (path: OverheadPath, clock: keyof RoundRate) => out[path].map((r) => r[clock]);
-    const ratios = (path: 'stream' | 'held', clock: keyof RoundRate) => out[path].map((r, i) => r[clock] / out.noop[i][clock]);
+    const ratios = (path: 'stream' | 'held', clock: keyof RoundRate, base: 'noop' | 'keep' = 'noop') => out[path].map((r, i) => r[clock] / out[base][i][clock]);
     const noop = median(rates('noop', 'cpu'));
+    const keep = median(rates('keep', 'cpu'));
     const stream = median(rates('stream', 'cpu'));
     const held = median(rates('held', 'cpu'));
     const list = (values: number[]) => values.map((r) => r.toFixed(2)).join(', ');
@@ -56,6 +58,14 @@ export const runOverhead: Part = async (options, progress) => {
         unit: 'ratio',
         target: { op: '>=', value: 0.8 },
         note: `median of the ${ROUNDS} processes' ratios (CPU time): ${list(ratios('held', 'cpu'))}; ratio of the median rates ${share(held, noop).toFixed(3)}; by the wall clock ${list(ratios('held', 'wall'))} (median rates ${Math.round(median(rates('held', 'wall')))} and ${Math.round(median(rates('noop', 'wall')))} msg/s)`,
+      },
+      { part: 'overhead', name: 'keep-done no-op node rate', value: Math.round(keep), unit: 'msg/s', note: "a node whose input handler only counts the message and keeps its done(), calling all it kept when the round's last message has arrived" },
+      {
+        part: 'overhead',
+        name: 'stream / keep-done no-op, account held',
+        value: median(ratios('held', 'cpu', 'keep')),
+        unit: 'ratio',
+        note: `the held stream node over a no-op node that keeps every message alive until the round's end, as the held stream node does until delivery (Node-RED's done closure holds the msg): what the stream node's own work costs, without the garbage collection of messages waiting for delivery, which any node finishing a message only on delivery pays. Median of the ${ROUNDS} processes' ratios (CPU time): ${list(ratios('held', 'cpu', 'keep'))}; ratio of the median rates ${share(held, keep).toFixed(3)}; keep-done / no-op ${list(out.keep.map((r, i) => r.cpu / out.noop[i].cpu))}; by the wall clock ${list(ratios('held', 'wall', 'keep'))}`,
       },
       { part: 'overhead', name: 'stream / no-op, account keeping up', value: median(ratios('stream', 'cpu')), unit: 'ratio', note: `CPU time ${list(ratios('stream', 'cpu'))}; wall clock ${list(ratios('stream', 'wall'))}` },
     ];

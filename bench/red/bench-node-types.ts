@@ -18,3 +18,15 @@ export interface Sink extends Node {
   /** Called with each message a sink receives. Default none. */
   onMessage?: (msg: NodeMessage) => void;
 }
+
+/**
+ * A `bench-keep-done` node: keeps each message's `done` and calls all it keeps once {@link count}
+ * reaches {@link releaseAt}, as a stream node whose account is held keeps each message (its `done`
+ * closure holds the msg) until delivery.
+ */
+export interface Keeper extends Node {
+  /** Messages received so far. */
+  count: number;
+  /** The count at which the kept `done`s are called. Default Infinity. */
+  releaseAt: number;
+}

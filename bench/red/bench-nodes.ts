@@ -2,10 +2,11 @@
  * The bench's helper node types, loaded into the embedded runtime by `runtime.ts`:
  * - `bench-feeder` sends the messages the bench asks for (`Feeder`);
  * - `bench-noop` finishes each message at once: the baseline a stream node is compared with;
+ * - `bench-keep-done` finishes the messages it received all together, when the bench says (`Keeper`);
  * - `bench-sink` hands each message to the bench (`Sink`).
  */
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
-import type { Feeder, Sink } from './bench-node-types';
+import type { Feeder, Keeper, Sink } from './bench-node-types';
 
 /** Messages sent per event-loop turn, so a burst does not starve timers and sockets. */
 const CHUNK = 1000;
@@ -52,4 +53,18 @@ export = function (RED: NodeAPI): void {
       });
     } as never);
   }
+
+  RED.nodes.registerType('bench-keep-done', function (this: Keeper, config: never) {
+    RED.nodes.createNode(this, config);
+    this.count = 0;
+    this.releaseAt = Infinity;
+    let kept: (() => void)[] = [];
+    this.on('input', (_msg: NodeMessage, _send: unknown, done: () => void) => {
+      kept.push(done);
+      if (++this.count < this.releaseAt) return;
+      const release = kept;
+      kept = [];
+      for (const finish of release) finish();
+    });
+  } as never);
 };

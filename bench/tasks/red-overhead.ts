@@ -1,7 +1,9 @@
 /**
- * Child task (run with `--expose-gc`): one Node-RED runtime, one flow, three paths fed the same
+ * Child task (run with `--expose-gc`): one Node-RED runtime, one flow, four paths fed the same
  * number messages `{payload: i}` by identical feeder nodes:
  * - feeder → no-op node (a node type whose input handler only counts and calls `done()`);
+ * - feeder → keep-done no-op node (keeps each `done`, calls them all once the round's last
+ *   message arrived): what keeping messages alive until later costs, as a held stream node does;
  * - feeder → stream node → an account that keeps up (the engine sends while the round runs);
  * - feeder → stream node → an account held at its rate limit (the engine sends nothing meanwhile),
  *   so the figure is the stream node's own path from input to queue.
@@ -9,7 +11,7 @@
  * Each round is timed by the wall clock and by this process's CPU time: on a loaded machine the
  * latter does not count the time other processes took the cores.
  */
-import type { Feeder, Sink } from '../red/bench-node-types';
+import type { Feeder, Keeper, Sink } from '../red/bench-node-types';
 import { accountEngine, accountNodes, flowNode, streamNode } from '../red/flows';
 import { startNodeRed } from '../red/runtime';
 import { waitUntil } from './wait';
@@ -28,7 +30,7 @@ export interface RedOverheadInput {
 }
 
 /** The paths measured. */
-export const PATHS = ['noop', 'stream', 'held'] as const;
+export const PATHS = ['noop', 'keep', 'stream', 'held'] as const;
 export type OverheadPath = (typeof PATHS)[number];
 
 /** A round's messages per second of wall-clock time, and per second of this process's CPU time (user + system, all its threads: GC included). */
@@ -68,6 +70,8 @@ export async function redOverhead(input: RedOverheadInput): Promise<RedOverheadO
       ...held.filter((node) => node.type !== 'tab'),
       flowNode('feed-noop', 'bench-feeder', ['noop']),
       flowNode('noop', 'bench-noop', []),
+      flowNode('feed-keep', 'bench-feeder', ['keep']),
+      flowNode('keep', 'bench-keep-done', []),
       flowNode('feed-stream', 'bench-feeder', ['stream']),
       streamNode('stream', 'acc', 0, []),
       flowNode('feed-held', 'bench-feeder', ['held']),
@@ -76,6 +80,7 @@ export async function redOverhead(input: RedOverheadInput): Promise<RedOverheadO
     { acc: { accessKey: input.accessKey }, 'acc-held': { accessKey: input.accessKey } },
   );
   const noop = red.node<Sink>('noop');
+  const keep = red.node<Keeper>('keep');
   const engines = { stream: accountEngine(red, 'acc'), held: accountEngine(red, 'acc-held') };
   // A message has gone through a stream node once its event is in the engine, whatever became of it since.
   const queued = (path: 'stream' | 'held') => () => {
@@ -84,6 +89,7 @@ export async function redOverhead(input: RedOverheadInput): Promise<RedOverheadO
   };
   const paths: Record<OverheadPath, { feeder: Feeder; processed: () => number }> = {
     noop: { feeder: red.node<Feeder>('feed-noop'), processed: () => noop.count },
+    keep: { feeder: red.node<Feeder>('feed-keep'), processed: () => keep.count },
     stream: { feeder: red.node<Feeder>('feed-stream'), processed: queued('stream') },
     held: { feeder: red.node<Feeder>('feed-held'), processed: queued('held') },
   };
@@ -97,6 +103,7 @@ export async function redOverhead(input: RedOverheadInput): Promise<RedOverheadO
     collect();
     const { feeder, processed } = paths[path];
     const base = processed();
+    if (path === 'keep') keep.releaseAt = base + count;
     const cpu = process.cpuUsage();
     const start = performance.now();
     await feeder.feed(count, (i) => ({ payload: i }));
@@ -108,7 +115,7 @@ export async function redOverhead(input: RedOverheadInput): Promise<RedOverheadO
 
   // Warm-up: let the JIT settle on every path before anything counts.
   for (const path of PATHS) await rate(path, Math.ceil(input.messages / 5));
-  const out: RedOverheadOutput = { noop: [], stream: [], held: [] };
+  const out: RedOverheadOutput = { noop: [], keep: [], stream: [], held: [] };
   for (let round = 0; round < input.rounds; round++) {
     for (const path of PATHS) out[path].push(await rate(path, input.messages));
   }
