@@ -31,9 +31,9 @@ type Waiter = { resolve: (slot: Slot) => void; reject: (reason: unknown) => void
  *   `X-RateLimit-Reset` when another client opened the server's window).
  * - A 429 blocks until `Retry-After` (the engine then sends the request again).
  * - One request at a time until the first counted answer (is the key's window in use?) and while
- *   answers show other clients on the key (`sharing` 'shared': a `Remaining` below its own count,
- *   or a 429). Alone, a later window opens with one request and grants the rest at once when its
- *   answer places the window's end (an answer queued behind a burst would place it late).
+ *   'shared' (an answer showed other clients: a `Remaining` below its own count, or a 429; until
+ *   a whole window shows none). Alone, a later window opens with one request, then grants the rest
+ *   when its answer places the window's end (an answer queued behind a burst would place it late).
  */
 export class WindowLimiter implements Limiter {
   readonly #windowMs: number;
@@ -46,6 +46,8 @@ export class WindowLimiter implements Limiter {
   /** No slot before it (a 429's `Retry-After`). */
   #retryUntil = 0;
   #sharing: Sharing = 'alone';
+  /** The last window in which an answer showed other clients on the key. */
+  #sharedIn = -Infinity;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -58,9 +60,8 @@ export class WindowLimiter implements Limiter {
   }
 
   get blockedUntil(): number {
-    const now = this.#now();
+    const [now, { used, endsAt }] = [this.#now(), this.#win];
     if (this.#retryUntil > now) return this.#retryUntil;
-    const { used, endsAt } = this.#win;
     return used >= this.#limit && endsAt !== undefined && endsAt > now ? endsAt : 0;
   }
 
@@ -105,8 +106,8 @@ export class WindowLimiter implements Limiter {
   #counted(win: Window, remaining: number, reset: number | undefined, now: number): void {
     const serverUsed = this.#limit - remaining;
     const first = !win.counted;
-    if (serverUsed > win.own) this.#sharing = 'shared';
-    else if (first) this.#sharing = 'alone';
+    if (serverUsed > win.own) [this.#sharing, this.#sharedIn] = ['shared', win.id];
+    else if (first && this.#sharedIn < win.id - 1) this.#sharing = 'alone';
     win.used = Math.min(this.#limit, (win.server = Math.max(win.server, serverUsed)) + this.#outstanding);
     if (!first) return;
     win.counted = true;
@@ -116,12 +117,11 @@ export class WindowLimiter implements Limiter {
   }
 
   #refused(win: Window, info: RateInfo, now: number): void {
-    this.#sharing = 'shared';
+    [this.#sharing, this.#sharedIn] = ['shared', win.id];
     const until = info.retryAfter !== undefined ? now + info.retryAfter * 1000 : info.reset !== undefined ? info.reset * 1000 : now + this.#windowMs;
     this.#retryUntil = Math.max(this.#retryUntil, until);
-    win.used = this.#limit;
+    [win.used, win.counted] = [this.#limit, true];
     win.endsAt = Math.max(win.endsAt ?? 0, this.#retryUntil);
-    win.counted = true;
   }
 
   /** Grants waiting slots, in order, while the window has room; else wakes up when it may. */
