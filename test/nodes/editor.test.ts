@@ -135,7 +135,7 @@ describe('nodes editor files', () => {
     for (const type of TYPES) {
       const html = fs.readFileSync(path.join(NODES, `${type}.html`), 'utf8');
       const labels = JSON.parse(fs.readFileSync(path.join(NODES, 'locales', 'en-US', `${type}.json`), 'utf8'));
-      const keys = [...html.matchAll(/data-i18n="(?:\[placeholder\])?([^"]+)"/g)].map((m) => m[1]).filter((k) => !k.startsWith('node-red:'));
+      const keys = [...html.matchAll(/data-i18n="(?:\[[^\]]+\])?([^"]+)"/g)].map((m) => m[1]).filter((k) => !k.startsWith('node-red:'));
       assert.ok(keys.length > 0);
       for (const key of keys) {
         const found = key.split('.').reduce<any>((o, part) => o?.[part], labels);
