@@ -79,7 +79,8 @@ return {0, wait, used, l, left(e), 0}
 /**
  * `observe(window id, status, remaining, reset, retryAfter, limit, windowMs, answerMs)`: the answer
  * to a slot granted in window `id`; -1 for a header the answer did not carry, status 0 for a
- * request that got no answer.
+ * request that got no answer, status {@link NOT_SENT} (no headers) for a slot given back unused:
+ * like an answer the server did not count, it frees the slot.
  *
  * Returns `{used, limit, ms to the window's end or -1, ms blocked or 0}`.
  */
@@ -130,6 +131,9 @@ if b > now then blocked = b - now end
 if l == 0 then l = -1 end
 return {n + f + c + k, l, left(e), blocked}
 `;
+
+/** The status `observe` is given for a slot no request was sent on (`Limiter.release`). */
+export const NOT_SENT = -1;
 
 /** The SHA1 that `EVALSHA` knows `script` by. */
 export function scriptSha(script: string): string {

@@ -19,6 +19,7 @@ const WINDOW_MS = 1000;
 class LocalLimiter implements Limiter {
   taken = 0;
   observed: RateInfo[] = [];
+  released = 0;
   closed = false;
   readonly sharing = 'alone' as const;
   readonly blockedUntil = 0;
@@ -28,6 +29,9 @@ class LocalLimiter implements Limiter {
   }
   observe(_slot: Slot, info: RateInfo): void {
     this.observed.push(info);
+  }
+  release(): void {
+    this.released++;
   }
   window(): WindowView {
     return { limit: LIMIT, used: 0 };
@@ -153,6 +157,16 @@ describe('redis limiter', function () {
       await backlog(one, service, LIMIT);
       assert.equal(service.limited, 0);
       assert.equal(service.opened, 1, 'the counted ones all went in the first window');
+    });
+
+    it('a slot given back unused is free again: the window still carries its whole limit', async () => {
+      const service = new Service();
+      const one = limiter();
+      one.release(await one.take());
+      await waitFor('the slot given back', () => one.window().used === 0);
+      await backlog(one, service, LIMIT);
+      assert.equal(service.limited, 0);
+      assert.equal(service.opened, 1, 'the requests all went in the first window');
     });
 
     it('an answer the server did not count ends no window: the server window opened later is followed', async () => {
