@@ -40,11 +40,21 @@ describe('SendLoop (fake timers)', () => {
 
   it('gives back a slot whose claim came back empty: a window of N slots carries N requests', async () => {
     const sent: number[] = [];
-    let claims = 0;
-    // A backlog; the first claim finds nothing (the state changed while the slot was awaited).
-    start({ readyAt: (now) => now, claim: () => (++claims === 1 ? undefined : job(sent)) });
+    let [held, waits] = [false, 0];
+    // A backlog, held back for 100 ms while the loop waits for its first slot (as an answer
+    // that changed the account meanwhile would): that slot's claim finds nothing.
+    const loop = start({
+      readyAt: (now) => (held ? Infinity : now),
+      claim: () => (held ? undefined : job(sent)),
+      waiting: (waiting) => {
+        if (!waiting || ++waits > 1) return;
+        held = true;
+        setTimeout(() => ((held = false), loop.wake()), 100);
+      },
+    });
     await clock.tickAsync(WINDOW / 2);
     assert.equal(sent.length, LIMIT, 'requests in the first window');
+    assert.equal(limiter.takes, LIMIT + 2, 'the one given back, those sent, and one waiting');
     assert.equal(limiter.window().used, LIMIT);
   });
 
