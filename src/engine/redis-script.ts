@@ -43,6 +43,9 @@ local function left(at) if at > 0 then return at - now end return -1 end
  * `answerMs` bounds how long a request may stay unanswered: a window whose first answer never
  * came (its sender died) ends `windowMs + answerMs` after it opened.
  *
+ * A full window with slots unanswered is looked at again after 25 ms, not at its end: `used`
+ * counts such a slot twice once another answer's count includes it.
+ *
  * Returns `{granted 1|0, window id | wait ms, used, limit, ms to the window's end or -1, ms blocked or 0}`.
  */
 export const TAKE_SCRIPT = `${READ_FIELDS}
@@ -73,6 +76,9 @@ local wait = s + win - now
 if e > 0 then wait = e - now end
 if wait < 5 then wait = 5 end
 if e == 0 and wait < 25 then wait = 25 end
+-- Unanswered slots may be in n already (the server counted them before an answer reported n):
+-- their answers can free room, so look again soon rather than at the window's end.
+if f > 0 and wait > 25 then wait = 25 end
 return {0, wait, used, l, left(e), 0}
 `;
 
