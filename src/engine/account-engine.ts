@@ -231,17 +231,17 @@ export class AccountEngine extends EventEmitter {
     return this.#mode === 'open' || this.#mode === 'draining';
   }
 
-  /** When the send loop has its next request to make. */
+  /** When the send loop has its next request to make: a bucket has one, and the quota probe lets it go. */
   #readyAt(now: number): number {
     if (!this.#sending()) return Infinity;
     let at = Infinity;
     for (const bucket of this.#queue.values()) at = Math.min(at, readyAt(bucket, this.options, now, this.#flushBefore));
-    const { ready, next } = this.#quota.admit(at <= now ? 1 : 0, at, now);
-    return ready > 0 ? now : next;
+    return Math.max(at, this.#quota.openAt());
   }
 
+  /** The request {@link #readyAt} says is ready: the same rule, so a slot taken on its word gets one. */
   #claim(now: number): ReturnType<BucketRequests['claim']> {
-    if (!this.#sending() || this.#quota.holds(now)) return undefined;
+    if (this.#readyAt(now) > now) return undefined;
     const job = this.#requests.claim(now, this.#flushBefore);
     if (job) this.#quota.started();
     return job;

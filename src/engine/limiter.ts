@@ -18,7 +18,10 @@ export interface RateInfo {
   retryAfter?: number;
 }
 
-/** One granted request slot: send one request on it at once, then pass its answer to {@link Limiter.observe}. */
+/**
+ * One granted request slot: send one request on it at once, then pass its answer to
+ * {@link Limiter.observe}; or, when there is nothing to send on it after all, {@link Limiter.release} it.
+ */
 export interface Slot {
   /** ms since 1970 when the slot was granted. */
   readonly grantedAt: number;
@@ -52,8 +55,13 @@ export interface Limiter {
    * the order they were asked for. Rejects with the signal's reason once `signal` aborts.
    */
   take(signal?: AbortSignal): Promise<Slot>;
-  /** The answer to the request sent on `slot`; every slot taken gets exactly one call. */
+  /** The answer to the request sent on `slot`; every slot taken gets exactly one call of this or {@link Limiter.release}. */
   observe(slot: Slot, info: RateInfo): void;
+  /**
+   * Gives back a slot no request was sent on (nothing was left to send once it was granted): its
+   * window has room for one more request again, as if the slot had never been taken.
+   */
+  release(slot: Slot): void;
   /** How the key's limit is shared now. */
   readonly sharing: Sharing;
   /** ms since 1970 until which no slot is free (0 when one is): a 429's `Retry-After`, or a spent window. */

@@ -28,20 +28,14 @@ export class QuotaProbe {
     return true;
   }
 
-  /** No request may start at `now`: paused, and the probe is under way or not due. */
-  holds(now: number): boolean {
-    return this.#paused && (this.#probing || now < this.#probeAt);
-  }
-
   /**
-   * Of `ready` buckets ready to send at `now` (the next due at `next`), how many may ask for a
-   * slot, and when to look again: all when not paused, else one once the probe is due.
+   * When the next request may start: at once (0) while not paused; else when the probe is due,
+   * or never (Infinity) while it is under way (its answer wakes the sender). The one rule for both
+   * when to look again and whether a request may go now, so the two never disagree.
    */
-  admit(ready: number, next: number, now: number): { ready: number; next: number } {
-    if (!this.#paused) return { ready, next };
-    if (this.#probing) return { ready: 0, next };
-    if (now < this.#probeAt) return { ready: 0, next: ready > 0 ? Math.min(next, this.#probeAt) : next };
-    return { ready: Math.min(ready, 1), next };
+  openAt(): number {
+    if (!this.#paused) return 0;
+    return this.#probing ? Infinity : this.#probeAt;
   }
 
   /** A request starts: while paused, it is the probe. */

@@ -7,7 +7,7 @@
  */
 import type { Limiter, RateInfo, Sharing, Slot, WindowView } from './limiter';
 import { RedisConnection, type RedisLog } from './redis-connection';
-import { OBSERVE_SCRIPT, TAKE_SCRIPT } from './redis-script';
+import { NOT_SENT, OBSERVE_SCRIPT, TAKE_SCRIPT } from './redis-script';
 import { checkRedisPrefix, checkRedisUrl, windowKey } from './redis-url';
 
 /** What {@link createRedisLimiter} needs; `url`, `accessKey`, `limit` and `local` are required. */
@@ -118,11 +118,17 @@ class RedisLimiter implements Limiter {
   }
 
   observe(slot: Slot, info: RateInfo): void {
+    this.#answer(slot, info, () => this.#local.observe(slot, info));
+  }
+
+  release(slot: Slot): void {
+    this.#answer(slot, { status: NOT_SENT }, () => this.#local.release(slot));
+  }
+
+  /** Tells Redis what became of `slot` (the local limiter, through `local`, when it granted the slot). */
+  #answer(slot: Slot, info: RateInfo, local: () => void): void {
     const window = this.#windows.get(slot);
-    if (window === undefined) {
-      this.#local.observe(slot, info);
-      return;
-    }
+    if (window === undefined) return local();
     this.#windows.delete(slot);
     // With Redis away the slot stays counted in its window there until that window ends.
     if (!this.#connection.up) return;

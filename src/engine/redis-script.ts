@@ -43,6 +43,9 @@ local function left(at) if at > 0 then return at - now end return -1 end
  * `answerMs` bounds how long a request may stay unanswered: a window whose first answer never
  * came (its sender died) ends `windowMs + answerMs` after it opened.
  *
+ * A full window with slots unanswered is looked at again after 25 ms, not at its end: `used`
+ * counts such a slot twice once another answer's count includes it.
+ *
  * Returns `{granted 1|0, window id | wait ms, used, limit, ms to the window's end or -1, ms blocked or 0}`.
  */
 export const TAKE_SCRIPT = `${READ_FIELDS}
@@ -73,13 +76,17 @@ local wait = s + win - now
 if e > 0 then wait = e - now end
 if wait < 5 then wait = 5 end
 if e == 0 and wait < 25 then wait = 25 end
+-- Unanswered slots may be in n already (the server counted them before an answer reported n):
+-- their answers can free room, so look again soon rather than at the window's end.
+if f > 0 and wait > 25 then wait = 25 end
 return {0, wait, used, l, left(e), 0}
 `;
 
 /**
  * `observe(window id, status, remaining, reset, retryAfter, limit, windowMs, answerMs)`: the answer
  * to a slot granted in window `id`; -1 for a header the answer did not carry, status 0 for a
- * request that got no answer.
+ * request that got no answer, status {@link NOT_SENT} (no headers) for a slot given back unused:
+ * like an answer the server did not count, it frees the slot.
  *
  * Returns `{used, limit, ms to the window's end or -1, ms blocked or 0}`.
  */
@@ -130,6 +137,9 @@ if b > now then blocked = b - now end
 if l == 0 then l = -1 end
 return {n + f + c + k, l, left(e), blocked}
 `;
+
+/** The status `observe` is given for a slot no request was sent on (`Limiter.release`). */
+export const NOT_SENT = -1;
 
 /** The SHA1 that `EVALSHA` knows `script` by. */
 export function scriptSha(script: string): string {

@@ -18,7 +18,10 @@ export interface Job<R extends RateInfo> {
 export interface SendLoopHost<R extends RateInfo> {
   /** When the next request is ready (≤ now: ready now; Infinity: nothing to send until woken). */
   readyAt(now: number): number;
-  /** Claims the oldest ready request; undefined when none is ready any more. */
+  /**
+   * Claims the oldest ready request; undefined when none is ready any more (the state changed
+   * while the loop waited for its slot). Whenever `readyAt(now)` ≤ now, `claim(now)` has one.
+   */
   claim(now: number): Job<R> | undefined;
   /** The loop started (true) or stopped (false) waiting for the limiter's slot. */
   waiting(waiting: boolean): void;
@@ -27,7 +30,8 @@ export interface SendLoopHost<R extends RateInfo> {
 /**
  * One account's sender: waits for a ready request, takes a slot for it from the limiter, sends
  * it, and repeats; each answer is passed to the limiter, then to the request's `apply`. No slot
- * is taken before a request is ready, so none is ever handed back. Requests of different jobs
+ * is taken before a request is ready; one whose request is gone once it is granted (a stop, a
+ * drop, an answer that changed the account meanwhile) is released, unused. Requests of different jobs
  * (and batches of one bucket whose events carry their own times) may be in flight together; the
  * limiter decides how many (one at a time while it follows the server), at most
  * {@link MAX_IN_FLIGHT}. It stops when `signal` aborts.
@@ -92,10 +96,13 @@ export class SendLoop<R extends RateInfo> {
       } finally {
         this.#host.waiting(false);
       }
-      const job = signal.aborted ? undefined : this.#host.claim(this.#now());
-      // Only a stop or a drop between readiness and the grant gets here: the slot goes unused.
+      if (signal.aborted) return this.#limiter.release(slot);
+      const job = this.#host.claim(this.#now());
       if (!job) {
-        this.#limiter.observe(slot, { status: 0 });
+        this.#limiter.release(slot);
+        // A host whose readyAt still says now has nothing after all: wait for a wake, not spin.
+        const next = this.#host.readyAt(this.#now());
+        await this.#sleep(next > this.#now() ? next : Infinity);
         continue;
       }
       const sending = job.send(signal).then((result) => {

@@ -41,7 +41,7 @@ export class WindowLimiter implements Limiter {
   readonly #waiters: Waiter[] = [];
   #limit: number;
   #win: Window = { id: 0, used: 0, server: 0, own: 0, counted: false };
-  /** Slots granted and not yet observed. */
+  /** Slots granted and not yet observed or released. */
   #outstanding = 0;
   /** No slot before it (a 429's `Retry-After`). */
   #retryUntil = 0;
@@ -61,8 +61,7 @@ export class WindowLimiter implements Limiter {
 
   get blockedUntil(): number {
     const [now, { used, endsAt }] = [this.#now(), this.#win];
-    if (this.#retryUntil > now) return this.#retryUntil;
-    return used >= this.#limit && endsAt !== undefined && endsAt > now ? endsAt : 0;
+    return this.#retryUntil > now ? this.#retryUntil : used >= this.#limit && endsAt !== undefined && endsAt > now ? endsAt : 0;
   }
 
   window(): WindowView {
@@ -83,14 +82,20 @@ export class WindowLimiter implements Limiter {
 
   observe(slot: Slot, info: RateInfo): void {
     this.#outstanding -= 1;
-    const win = this.#win;
-    const now = this.#now();
+    const [win, now] = [this.#win, this.#now()];
     if (info.limit !== undefined && info.limit > 0) this.#limit = info.limit;
     if (info.status === 429) this.#refused(win, info, now);
     else if ((slot as WindowSlot).window !== win.id) return this.#grant(); // a late answer of a past window
     else if (info.remaining !== undefined) this.#counted(win, info.remaining, info.reset, now);
     // An answer without rate headers was not counted: it ends the window only until a counted one does.
     else win.endsAt ??= now + this.#windowMs;
+    this.#grant();
+  }
+
+  release(_slot: Slot): void {
+    // A slot out counts in the current window (granted in it, or carried into it): it comes off there.
+    const win = this.#win;
+    [win.used, win.own, this.#outstanding] = [Math.max(win.server, win.used - 1), win.own - 1, this.#outstanding - 1];
     this.#grant();
   }
 
@@ -104,24 +109,21 @@ export class WindowLimiter implements Limiter {
   }
 
   #counted(win: Window, remaining: number, reset: number | undefined, now: number): void {
-    const serverUsed = this.#limit - remaining;
-    const first = !win.counted;
+    const [serverUsed, first] = [this.#limit - remaining, !win.counted];
     if (serverUsed > win.own) [this.#sharing, this.#sharedIn] = ['shared', win.id];
     else if (first && this.#sharedIn < win.id - 1) this.#sharing = 'alone';
     win.used = Math.min(this.#limit, (win.server = Math.max(win.server, serverUsed)) + this.#outstanding);
     if (!first) return;
-    win.counted = true;
     // Another client opened the server's window: it ends at the server's reset, not ours.
     const byOthers = serverUsed > win.own && reset !== undefined;
-    win.endsAt = byOthers ? Math.min(reset * 1000, now + this.#windowMs) : now + this.#windowMs;
+    [win.counted, win.endsAt] = [true, byOthers ? Math.min(reset * 1000, now + this.#windowMs) : now + this.#windowMs];
   }
 
   #refused(win: Window, info: RateInfo, now: number): void {
     [this.#sharing, this.#sharedIn] = ['shared', win.id];
     const until = info.retryAfter !== undefined ? now + info.retryAfter * 1000 : info.reset !== undefined ? info.reset * 1000 : now + this.#windowMs;
     this.#retryUntil = Math.max(this.#retryUntil, until);
-    [win.used, win.counted] = [this.#limit, true];
-    win.endsAt = Math.max(win.endsAt ?? 0, this.#retryUntil);
+    [win.used, win.counted, win.endsAt] = [this.#limit, true, Math.max(win.endsAt ?? 0, this.#retryUntil)];
   }
 
   /** Grants waiting slots, in order, while the window has room; else wakes up when it may. */
@@ -139,9 +141,7 @@ export class WindowLimiter implements Limiter {
         if (wakeAt !== Infinity) this.#timer = setTimeout(() => this.#grant(), wakeAt - now);
         return;
       }
-      win.used += 1;
-      win.own += 1;
-      this.#outstanding += 1;
+      [win.used, win.own, this.#outstanding] = [win.used + 1, win.own + 1, this.#outstanding + 1];
       const waiter = this.#waiters.shift()!;
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.resolve({ grantedAt: now, window: win.id } as WindowSlot);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { AccountEngine, type AccountOptions, type AccountState, type DeliveryResult, type FailedEvent } from '../../../src/engine';
 import type { HttpResult } from '../../../src/engine/http-client';
+import { CountingLimiter } from './counting-limiter';
 import { events, FakeHttp, freshKey, OK, type FakeCall } from './fake-http';
 
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -289,6 +290,24 @@ describe('AccountEngine (fake HTTP, fake timers)', () => {
       await clock.tickAsync(1);
       assert.equal(e.state, 'idle');
       assert.equal(e.counters().delivered, 30);
+    });
+
+    it('takes no slot while the quota probe holds: paused, or its probe under way', async () => {
+      const limiter = new CountingLimiter({ limit: 10, windowMs: 10_000 });
+      const e = new AccountEngine({ accessKey: key, autoCreate: false, tier: 1000, flushInterval: 0, quotaProbeInterval: 60_000 }, { http, limiter });
+      engines.push(e);
+      const refused: HttpResult = { status: 402, body: '{"message":"monthly quota exceeded"}' };
+      // The probe's answer takes 5 s: other buckets are ready meanwhile.
+      http.respond = () => (Date.now() < T0 + 60_000 ? refused : new Promise((resolve) => setTimeout(() => resolve(refused), 5_000)));
+      e.submit('a', events(20));
+      e.submit('b', events(10));
+      await clock.tickAsync(59_999);
+      assert.equal(http.calls.length, 1);
+      // The 402'd request's slot, and the next one's, granted as the 402 came in (and unused).
+      assert.equal(limiter.takes, 2, 'slots taken while paused');
+      await clock.tickAsync(4_001);
+      assert.equal(http.calls.length, 2, 'the probe');
+      assert.equal(limiter.takes, 3, 'slots taken while the probe is under way');
     });
   });
 

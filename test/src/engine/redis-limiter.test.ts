@@ -19,6 +19,7 @@ const WINDOW_MS = 1000;
 class LocalLimiter implements Limiter {
   taken = 0;
   observed: RateInfo[] = [];
+  released = 0;
   closed = false;
   readonly sharing = 'alone' as const;
   readonly blockedUntil = 0;
@@ -28,6 +29,9 @@ class LocalLimiter implements Limiter {
   }
   observe(_slot: Slot, info: RateInfo): void {
     this.observed.push(info);
+  }
+  release(): void {
+    this.released++;
   }
   window(): WindowView {
     return { limit: LIMIT, used: 0 };
@@ -153,6 +157,32 @@ describe('redis limiter', function () {
       await backlog(one, service, LIMIT);
       assert.equal(service.limited, 0);
       assert.equal(service.opened, 1, 'the counted ones all went in the first window');
+    });
+
+    it('a slot given back unused is free again: the window still carries its whole limit', async () => {
+      const service = new Service();
+      const one = limiter();
+      one.release(await one.take());
+      await waitFor('the slot given back', () => one.window().used === 0);
+      await backlog(one, service, LIMIT);
+      assert.equal(service.limited, 0);
+      assert.equal(service.opened, 1, 'the requests all went in the first window');
+    });
+
+    it('a window full only while answers are out grants the room they free in that window, not the next', async () => {
+      const one = limiter();
+      const slots = [await one.take(), await one.take(), await one.take(), await one.take()];
+      const reset = Math.ceil((Date.now() + WINDOW_MS) / 1000);
+      // The server had counted three when it answered the first: two of those are still out here.
+      one.observe(slots[0]!, { status: 204, limit: LIMIT, remaining: LIMIT - 3, reset });
+      await waitFor('the first answer in Redis', () => one.window().used === 3 + 3);
+      const waiting = one.take();
+      await waitFor('the take to be refused', () => one.blockedUntil > 0, { intervalMs: 1 });
+      const [key] = (await server.command(['KEYS', '*'])) as string[];
+      const opened = await server.command(['HGET', key!, 's']);
+      for (const slot of slots.slice(1)) one.observe(slot, { status: 204, limit: LIMIT, remaining: LIMIT - 4, reset });
+      await waiting;
+      assert.equal(await server.command(['HGET', key!, 's']), opened, 'granted in the window it asked in');
     });
 
     it('an answer the server did not count ends no window: the server window opened later is followed', async () => {

@@ -147,6 +147,22 @@ describe('WindowLimiter (fake timers, the emulator\'s rate window)', () => {
     assert.deepEqual(sent.map((s) => s.n), Array.from({ length: 13 }, (_, n) => n));
   });
 
+  it('takes a released slot back into its window, and frees none the server counted', async () => {
+    const limiter = new WindowLimiter({ limit: 3, windowMs: WINDOW });
+    limiter.release(await limiter.take());
+    assert.equal(limiter.window().used, 0, 'given back before any answer');
+    const first = await limiter.take();
+    limiter.observe(first, { status: 204, limit: 3, remaining: 2 });
+    const [second, third] = [await limiter.take(), await limiter.take()];
+    assert.equal(limiter.window().used, 3);
+    // The server says all three went: the unused one comes back, the count stays at the server's.
+    limiter.observe(second, { status: 204, limit: 3, remaining: 0 });
+    limiter.release(third);
+    assert.equal(limiter.window().used, 3);
+    assert.ok(limiter.blockedUntil > Date.now());
+    await limiter.close();
+  });
+
   it('shows a spent window as blockedUntil, and rejects take() on abort and after close', async () => {
     const limiter = new WindowLimiter({ limit: 2, windowMs: WINDOW });
     const answer = server(2);
