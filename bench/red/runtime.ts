@@ -31,6 +31,8 @@ export interface BenchRuntime {
 
 /** This package's built node files: `dist/nodes` beside `dist/bench`. */
 const PACKAGE_NODES = path.join(__dirname, '..', '..', 'nodes');
+/** The package's root: its package.json names the nodes and the sidebar plugin. */
+const PACKAGE_ROOT = path.join(__dirname, '..', '..', '..');
 
 /** ms the flows may take to start. */
 const START_TIMEOUT_MS = 30_000;
@@ -56,6 +58,9 @@ export async function startNodeRed(flow: FlowNode[], credentials: Record<string,
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'is-bench-red-'));
   const benchNodes = path.join(userDir, 'bench-nodes');
   writeBenchNodes(benchNodes);
+  // Loaded as the module it is (not as loose node files), so the sidebar registers as the plugin it is.
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(PACKAGE_ROOT, path.join(userDir, 'node_modules', 'node-red-contrib-initial-state'), 'dir');
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials));
 
@@ -67,7 +72,7 @@ export async function startNodeRed(flow: FlowNode[], credentials: Record<string,
     credentialSecret: false,
     httpAdminRoot: false,
     httpNodeRoot: false,
-    nodesDir: [benchNodes, PACKAGE_NODES],
+    nodesDir: [benchNodes],
     logging: { console: { level: 'warn', metrics: false, audit: false } },
     editorTheme: { tours: false },
   });
