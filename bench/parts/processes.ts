@@ -14,7 +14,8 @@ const BATCH = LIMITS.eventsPerRequest;
 export const runProcesses: Part = async (options, progress) => {
   const { processEvents: events, rateLimit, windowMs } = options;
   const accessKey = benchKey('Processes');
-  const requests = PROCESSES * requestsNeeded(events, BATCH, 1);
+  // The emulator does not count bucket creation (as the service limits only /events): the ideal counts what it counts.
+  const requests = PROCESSES * requestsNeeded(events, BATCH, 0);
   const idealMs = fastestScheduleMs(requests, rateLimit, windowMs);
   progress(`processes: ${PROCESSES} processes × ${events} events (${requests} requests) at ${rateLimit} per ${windowMs} ms window; fastest schedule ${idealMs} ms`);
   const emulator = await startEmulator({ rateLimit, windowMs, maxEventsPerRequest: BATCH });
@@ -34,7 +35,8 @@ export const runProcesses: Part = async (options, progress) => {
     const limited = stats.byStatus[429] ?? 0;
     const stillQueued = outs.reduce((n, o) => n + o.counters.queued + o.counters.inFlight, 0);
     const since = Math.min(...outs.map((o) => o.startedAt));
-    const windows = windowTimeline(emulator.requests(), windowMs, since);
+    // The server's windows: only what it counts opens or fills one (not bucket creation).
+    const windows = windowTimeline(emulator.requests().filter((r) => r.counted || r.status === 429), windowMs, since);
     const backlogged = backloggedWindows(windows, windowMs, Math.min(...outs.map((o) => o.endedAt)) - since, rateLimit);
     return {
       figures: [
@@ -44,14 +46,14 @@ export const runProcesses: Part = async (options, progress) => {
           value: share(idealMs, spanMs),
           unit: 'ratio',
           target: { op: '>=', value: 0.9 },
-          note: `${PROCESSES} × (${events} events / ${BATCH} + 1 bucket) = ${requests} requests at ${rateLimit} per ${windowMs} ms → fastest ${idealMs} ms; measured ${spanMs} ms from the first start to the last event settled${stillQueued ? `; the run ended at its deadline with ${stillQueued} events queued, so the true ratio is lower still` : ''}`,
+          note: `${PROCESSES} × ${events} events / ${BATCH} = ${requests} requests counted by the server (bucket creation is not) at ${rateLimit} per ${windowMs} ms → fastest ${idealMs} ms; measured ${spanMs} ms from the first start to the last event settled${stillQueued ? `; the run ended at its deadline with ${stillQueued} events queued, so the true ratio is lower still` : ''}`,
         },
         {
           part: 'processes',
           name: 'slots used while all had a backlog',
           value: backlogged.used,
           unit: 'ratio',
-          note: `${backlogged.passed} of ${backlogged.windows} × ${rateLimit} slots in the windows that ended before the first process was done; the rest is the reserve left for the others at the end of each window`,
+          note: `${backlogged.passed} of ${backlogged.windows} × ${rateLimit} slots in the windows that ended before the first process was done (each process follows the server's headers alone: no Redis)`,
         },
         { part: 'processes', name: '429 answers / requests', value: 100 * share(limited, stats.requests), unit: '%', target: { op: '<', value: 1 }, note: `${limited} of ${stats.requests} requests` },
         ...deliveryFigures(
