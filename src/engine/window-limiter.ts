@@ -29,7 +29,7 @@ type Waiter = { resolve: (slot: Slot) => void; reject: (reason: unknown) => void
  *   request the server does not count (bucket creation) costs nothing.
  * - The window opens with its first slot, ends at its first counted answer + `windowMs` (or at
  *   `X-RateLimit-Reset` when another client opened the server's window).
- * - A 429 blocks until `Retry-After` (the engine then sends the request again).
+ * - A 429 blocks until `Retry-After` and fills the window: no released slot reopens it.
  * - One request at a time until the first counted answer (is the key's window in use?) and while
  *   'shared' (an answer showed other clients: a `Remaining` below its own count, or a 429; until
  *   a whole window shows none). Alone, a later window opens with one request, then grants the rest
@@ -123,7 +123,7 @@ export class WindowLimiter implements Limiter {
     [this.#sharing, this.#sharedIn] = ['shared', win.id];
     const until = info.retryAfter !== undefined ? now + info.retryAfter * 1000 : info.reset !== undefined ? info.reset * 1000 : now + this.#windowMs;
     this.#retryUntil = Math.max(this.#retryUntil, until);
-    [win.used, win.counted, win.endsAt] = [this.#limit, true, Math.max(win.endsAt ?? 0, this.#retryUntil)];
+    [win.used, win.server, win.counted, win.endsAt] = [this.#limit, this.#limit, true, Math.max(win.endsAt ?? 0, this.#retryUntil)];
   }
 
   /** Grants waiting slots, in order, while the window has room; else wakes up when it may. */

@@ -163,6 +163,23 @@ describe('WindowLimiter (fake timers, the emulator\'s rate window)', () => {
     await limiter.close();
   });
 
+  it('after a 429, a released slot frees no room in the window the server said was full', async () => {
+    const limiter = new WindowLimiter({ limit: 3, windowMs: WINDOW });
+    limiter.observe(await limiter.take(), { status: 204, limit: 3, remaining: 2 });
+    const [refused, unused] = [await limiter.take(), await limiter.take()];
+    // Another client took the rest: 429 for 1 s, while the window runs 10 s from its first answer.
+    limiter.observe(refused, { status: 429, limit: 3, remaining: 0, retryAfter: 1 });
+    limiter.release(unused);
+    assert.equal(limiter.window().used, 3);
+    let granted = false;
+    void limiter.take().then(() => (granted = true));
+    await clock.tickAsync(2_000);
+    assert.equal(granted, false, 'no slot between Retry-After and the window end');
+    await clock.tickAsync(WINDOW);
+    assert.equal(granted, true, 'the next window grants it');
+    await limiter.close();
+  });
+
   it('shows a spent window as blockedUntil, and rejects take() on abort and after close', async () => {
     const limiter = new WindowLimiter({ limit: 2, windowMs: WINDOW });
     const answer = server(2);
