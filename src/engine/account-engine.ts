@@ -239,9 +239,9 @@ export class AccountEngine extends EventEmitter {
     return Math.max(at, this.#quota.openAt());
   }
 
-  /** The request {@link #readyAt} says is ready: the same rule, so a slot taken on its word gets one. */
+  /** The request {@link #readyAt} says is ready, by its two rules: the quota probe here, the buckets in `claim`. */
   #claim(now: number): ReturnType<BucketRequests['claim']> {
-    if (this.#readyAt(now) > now) return undefined;
+    if (!this.#sending() || this.#quota.openAt() > now) return undefined;
     const job = this.#requests.claim(now, this.#flushBefore);
     if (job) this.#quota.started();
     return job;
