@@ -1,6 +1,7 @@
 /** What every part of the bench shares: its result shape, made-up access keys, delivery checks. */
-import type { RequestRecord, StoredEvent } from '../../src/emulator';
+import type { StoredEvent } from '../../src/emulator';
 import type { BenchOptions, PartName } from '../args';
+import type { CountedWindow } from '../counted';
 import type { Figure } from '../figures';
 
 /** What a part measured: table rows and the raw numbers behind them (for the JSON). */
@@ -54,41 +55,13 @@ export function share(part: number, whole: number): number {
   return whole === 0 ? NaN : part / whole;
 }
 
-/** One rate window as the emulator opened it: when (ms after the run's start) and what it let through. */
-export interface WindowUse {
-  startMs: number;
-  passed: number;
-  limited: number;
-}
-
 /**
- * The emulator's windows for one access key, rebuilt from its request log with its rule (a request
- * after the window's end opens the next): where a schedule lost time, for the JSON.
- *
- * @param since ms since 1970 the run started at
+ * The server's windows (from {@link countedWindows}) that ended by `untilAt` (ms since 1970): those
+ * in which every process still had a backlog when `untilAt` is the first process's end. `used` is
+ * the share of their slots (`limit` each) that the server counted.
  */
-export function windowTimeline(requests: readonly RequestRecord[], windowMs: number, since: number): WindowUse[] {
-  const windows: WindowUse[] = [];
-  let end = -Infinity;
-  for (const request of requests) {
-    if (request.at >= end) {
-      windows.push({ startMs: request.at - since, passed: 0, limited: 0 });
-      end = request.at + windowMs;
-    }
-    const window = windows[windows.length - 1]!;
-    if (request.status === 429) window.limited++;
-    else window.passed++;
-  }
-  return windows;
-}
-
-/**
- * The windows that ended by `untilMs` (ms after the run's start, as `startMs`): those in which
- * every process still had a backlog when `untilMs` is the first process's end. `used` is the
- * share of their slots (`limit` each) that passed.
- */
-export function backloggedWindows(windows: readonly WindowUse[], windowMs: number, untilMs: number, limit: number): { windows: number; passed: number; used: number } {
-  const full = windows.filter((w) => w.startMs + windowMs <= untilMs);
-  const passed = full.reduce((n, w) => n + w.passed, 0);
+export function backloggedWindows(windows: readonly CountedWindow[], windowMs: number, untilAt: number, limit: number): { windows: number; passed: number; used: number } {
+  const full = windows.filter((w) => w.openedAt + windowMs <= untilAt);
+  const passed = full.reduce((n, w) => n + w.counted, 0);
   return { windows: full.length, passed, used: share(passed, full.length * limit) };
 }

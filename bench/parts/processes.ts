@@ -5,8 +5,9 @@
 import { startEmulator } from '../../src/emulator';
 import { LIMITS } from '../../src/event';
 import { ChildTask } from '../child';
+import { countedWindows } from '../counted';
 import { fastestScheduleMs, requestsNeeded } from '../schedule';
-import { backloggedWindows, benchKey, checkDelivery, deadlineMs, deliveryFigures, share, windowTimeline, type Part } from './part';
+import { backloggedWindows, benchKey, checkDelivery, deadlineMs, deliveryFigures, share, type Part } from './part';
 
 const PROCESSES = 3;
 const BATCH = LIMITS.eventsPerRequest;
@@ -34,10 +35,8 @@ export const runProcesses: Part = async (options, progress) => {
     const checks = buckets.map((bucketKey) => checkDelivery(stored, bucketKey, events));
     const limited = stats.byStatus[429] ?? 0;
     const stillQueued = outs.reduce((n, o) => n + o.counters.queued + o.counters.inFlight, 0);
-    const since = Math.min(...outs.map((o) => o.startedAt));
-    // The server's windows: only what it counts opens or fills one (not bucket creation).
-    const windows = windowTimeline(emulator.requests().filter((r) => r.counted || r.status === 429), windowMs, since);
-    const backlogged = backloggedWindows(windows, windowMs, Math.min(...outs.map((o) => o.endedAt)) - since, rateLimit);
+    const windows = countedWindows(emulator.requests(), windowMs);
+    const backlogged = backloggedWindows(windows, windowMs, Math.min(...outs.map((o) => o.endedAt)), rateLimit);
     return {
       figures: [
         {

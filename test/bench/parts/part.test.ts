@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { RequestRecord, StoredEvent } from '../../../src/emulator';
-import { backloggedWindows, benchKey, checkDelivery, deadlineMs, deliveryFigures, share, windowTimeline } from '../../../bench/parts/part';
+import type { StoredEvent } from '../../../src/emulator';
+import { backloggedWindows, benchKey, checkDelivery, deadlineMs, deliveryFigures, share } from '../../../bench/parts/part';
 
 const stored = (bucketKey: string, value: number | string, key = 'seq'): StoredEvent => ({ bucketKey, key, value, epoch: 0, serverStamped: true, receivedAt: 0 });
 
@@ -25,28 +25,11 @@ describe('bench part helpers', () => {
   });
 });
 
-describe('bench window timeline', () => {
-  const request = (at: number, status = 204): RequestRecord => ({ method: 'POST', path: '/api/events', status, events: 10, at, counted: status !== 429 });
-
-  it('opens a window with the first request after the last one ended, as the emulator does', () => {
-    const requests = [request(1000), request(1500), request(1999, 429), request(2000), request(2100), request(4500)];
-    assert.deepEqual(windowTimeline(requests, 1000, 900), [
-      { startMs: 100, passed: 2, limited: 1 },
-      { startMs: 1100, passed: 2, limited: 0 },
-      { startMs: 3600, passed: 1, limited: 0 },
-    ]);
-  });
-
-  it('is empty without requests', () => {
-    assert.deepEqual(windowTimeline([], 1000, 0), []);
-  });
+describe('bench backlogged windows', () => {
+  const window = (openedAt: number, counted: number, limited = 0) => ({ openedAt, earliest: openedAt, counted, limited, lastAt: openedAt });
 
   it('counts the slots used in the windows that ended while every process had a backlog', () => {
-    const windows = [
-      { startMs: 0, passed: 28, limited: 0 },
-      { startMs: 1010, passed: 29, limited: 1 },
-      { startMs: 2020, passed: 12, limited: 0 },
-    ];
+    const windows = [window(0, 28), window(1010, 29, 1), window(2020, 12)];
     assert.deepEqual(backloggedWindows(windows, 1000, 2500, 30), { windows: 2, passed: 57, used: 57 / 60 });
     assert.deepEqual(backloggedWindows(windows, 1000, 2009, 30), { windows: 1, passed: 28, used: 28 / 30 }, 'the second window ended at 2010');
     assert.ok(Number.isNaN(backloggedWindows(windows, 1000, 500, 30).used), 'no window ended by then');
