@@ -55,18 +55,15 @@ export class WindowLimiter implements Limiter {
     [this.#limit, this.#windowMs, this.#now] = [limit, windowMs, now];
   }
 
-  get sharing(): Sharing {
-    return this.#sharing;
-  }
+  get sharing(): Sharing { return this.#sharing; }
 
   get blockedUntil(): number {
     const [now, { used, endsAt }] = [this.#now(), this.#win];
-    return this.#retryUntil > now ? this.#retryUntil : used >= this.#limit && endsAt !== undefined && endsAt > now ? endsAt : 0;
+    if (this.#retryUntil > now) return this.#retryUntil;
+    return used >= this.#limit && endsAt !== undefined && endsAt > now ? endsAt : 0;
   }
 
-  window(): WindowView {
-    return { limit: this.#limit, used: this.#win.used, endsAt: this.#win.endsAt };
-  }
+  window(): WindowView { return { limit: this.#limit, used: this.#win.used, endsAt: this.#win.endsAt }; }
 
   take(signal?: AbortSignal): Promise<Slot> {
     return new Promise<Slot>((resolve, reject) => {
@@ -82,7 +79,8 @@ export class WindowLimiter implements Limiter {
 
   observe(slot: Slot, info: RateInfo): void {
     this.#outstanding -= 1;
-    const [win, now] = [this.#win, this.#now()];
+    const win = this.#win;
+    const now = this.#now();
     if (info.limit !== undefined && info.limit > 0) this.#limit = info.limit;
     if (info.status === 429) this.#refused(win, info, now);
     else if ((slot as WindowSlot).window !== win.id) return this.#grant(); // a late answer of a past window
@@ -141,7 +139,9 @@ export class WindowLimiter implements Limiter {
         if (wakeAt !== Infinity) this.#timer = setTimeout(() => this.#grant(), wakeAt - now);
         return;
       }
-      [win.used, win.own, this.#outstanding] = [win.used + 1, win.own + 1, this.#outstanding + 1];
+      win.used += 1;
+      win.own += 1;
+      this.#outstanding += 1;
       const waiter = this.#waiters.shift()!;
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.resolve({ grantedAt: now, window: win.id } as WindowSlot);
