@@ -188,6 +188,38 @@ describe('editor: the Initial State nodes as a user meets them (browser)', funct
     await confirm.waitFor({ state: 'hidden' });
   });
 
+  it('opens nodes a flow saved without some settings (an older version\'s, or hand-written) with those settings\' defaults, not blank fields', async () => {
+    await newFlowTab(page);
+    const flow = [
+      { id: 'old-account', type: 'initialstate-account', name: 'Old account', endpoint: session.emulator.apiUrl },
+      { id: 'old-stream', type: 'initialstate-stream', name: 'old stream', account: 'old-account', key: 'topic', keyType: 'msg', x: 300, y: 200, wires: [] },
+    ];
+    await page.evaluate((nodes) => (globalThis as unknown as { RED: { view: { importNodes(n: unknown): void } } }).RED.view.importNodes(nodes), flow);
+    await flowNode(page, 'old-stream').waitFor();
+    const values = (ids: string[]) => page.evaluate((list) => list.map((id) => {
+      const input = document.getElementById(id) as HTMLInputElement;
+      return input.type === 'checkbox' ? String(input.checked) : input.value;
+    }), ids);
+
+    await openEditDialog(page, 'old-stream');
+    assert.deepEqual(
+      await values(['node-input-timestamp', 'node-input-nullValues', 'node-input-separator', 'node-input-deadband', 'node-input-deadbandMode', 'node-input-minInterval', 'node-input-aggregate', 'node-input-onChange']),
+      ['message', 'skip', '_', '0', 'absolute', '0', 'last', 'false'],
+    );
+    await page.locator('#node-input-btn-account-edit').click();
+    await page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
+    assert.deepEqual(
+      await values(['node-config-input-tier', 'node-config-input-overflow', 'node-config-input-persist', 'node-config-input-transport', 'node-config-input-rateShare', 'node-config-input-batchSize', 'node-config-input-autoCreate']),
+      ['individual', 'drop-oldest', 'off', 'json', 'local', '10', 'true'],
+    );
+    // The rows that depend on a setting follow the default: no rate limit row for a named tier, no Redis fields.
+    assert.equal(await page.locator('#initialstate-account-row-rateLimit').isVisible(), false);
+    await page.locator('#node-config-dialog-cancel').click();
+    await page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
+    await page.locator('#node-dialog-cancel').click();
+    await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+  });
+
   it('shows the stream node\'s help in the help panel', async () => {
     const [stream] = await nodeIds(page, 'initialstate-stream');
     await flowNode(page, stream).locator('rect.red-ui-flow-node').click();
