@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { ACCOUNT_DEFAULTS, BUCKET_DEFAULTS, STREAM_DEFAULTS } from '../../nodes/lib/defaults';
 import { OUR_NODES, coreNode, examplesDir, helper, readExample, waitFor, withEmulator } from '../support/flows';
 
 /** Core nodes the examples use, by type. */
@@ -8,7 +9,6 @@ const CORE: Record<string, string> = {
   comment: 'common/90-comment.js',
   function: 'function/10-function.js',
   change: 'function/15-change.js',
-  rbe: 'function/rbe.js',
 };
 
 /** The key `npm start` stores for the demo account (scripts/start.js). */
@@ -67,6 +67,15 @@ describe('examples', function () {
     for (const type of ['initialstate-account', 'initialstate-stream', 'initialstate-bucket']) assert.ok(types.has(type), type);
   });
 
+  it('each of this package\'s nodes in them carries every setting its editor saves, none left to a default', () => {
+    const defaults: Record<string, object> = { 'initialstate-stream': STREAM_DEFAULTS, 'initialstate-bucket': BUCKET_DEFAULTS, 'initialstate-account': ACCOUNT_DEFAULTS };
+    for (const file of fs.readdirSync(examplesDir()).filter((f) => f.endsWith('.json'))) {
+      for (const n of readExample(file).filter((node) => defaults[node.type])) {
+        assert.deepEqual(Object.keys(defaults[n.type]).filter((name) => !(name in n)), [], `${file}: ${n.id}`);
+      }
+    }
+  });
+
   it('all use the one demo account, whose endpoint is ${INITIALSTATE_ENDPOINT}; only 01 (the npm start flow) carries it', () => {
     for (const file of fs.readdirSync(examplesDir()).filter((f) => f.endsWith('.json'))) {
       const flow = readExample(file);
@@ -88,10 +97,17 @@ describe('examples', function () {
     assert.equal(api.emulator.buckets()[0]?.bucketName, 'System metrics');
   });
 
-  it('02-sensor-fan-out-report-by-exception fans a reading out into three streams', async () => {
+  it('02-sensor-fan-out-report-by-exception fans a reading out into three streams, and sends a stream again only when it changed', async () => {
     await load('02-sensor-fan-out-report-by-exception.json');
     await waitFor('3 events', () => api.emulator.events().length >= 3);
     assert.deepEqual(keysIn('sensor-1'), ['humidity', 'pressure', 'temperature']);
+    const first = Object.fromEntries(api.emulator.events({ bucketKey: 'sensor-1' }).map((e) => [e.key, e.value]));
+    // The same temperature again, then a changed humidity: only the humidity is sent.
+    const stream = helper.getNode('ex2-stream');
+    stream.receive({ topic: 'temperature', payload: first.temperature });
+    stream.receive({ topic: 'humidity', payload: Number(first.humidity) + 1 });
+    await waitFor('the changed humidity', () => api.emulator.events().length >= 4);
+    assert.deepEqual(keysIn('sensor-1'), ['humidity', 'humidity', 'pressure', 'temperature']);
   });
 
   it('03-create-bucket-then-stream creates a bucket per device and streams into each', async () => {
