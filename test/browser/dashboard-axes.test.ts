@@ -22,6 +22,26 @@ interface AxisView {
   reserved: number;
 }
 
+/** Keeps every uPlot chart the page makes in `window.charts`, to read what uPlot drew. */
+function keepCharts(page: Page): Promise<void> {
+  return page.addInitScript(() => {
+    const charts: unknown[] = [];
+    let ctor: unknown;
+    Object.defineProperty(window, 'charts', { value: charts });
+    Object.defineProperty(window, 'uPlot', {
+      configurable: true,
+      get: () => ctor,
+      set: (real: new (...args: unknown[]) => object) => {
+        ctor = Object.assign(function (this: unknown, ...args: unknown[]) {
+          const chart = new real(...args);
+          charts.push(chart);
+          return chart;
+        }, real);
+      },
+    });
+  });
+}
+
 describe('emulator dashboard: chart axes and chart failures (browser)', function () {
   this.timeout(60_000);
   let emulator: Emulator;
@@ -54,23 +74,7 @@ describe('emulator dashboard: chart axes and chart failures (browser)', function
   });
 
   it('sizes each y axis to its widest label: thousands such as 3,000 or -10,000 are drawn whole', async () => {
-    // Keep every chart the page makes, to read the labels uPlot drew.
-    await page.addInitScript(() => {
-      const charts: unknown[] = [];
-      let ctor: unknown;
-      Object.defineProperty(window, 'charts', { value: charts });
-      Object.defineProperty(window, 'uPlot', {
-        configurable: true,
-        get: () => ctor,
-        set: (real: new (...args: unknown[]) => object) => {
-          ctor = Object.assign(function (this: unknown, ...args: unknown[]) {
-            const chart = new real(...args);
-            charts.push(chart);
-            return chart;
-          }, real);
-        },
-      });
-    });
+    await keepCharts(page);
     await send('sizes', [
       ...series('thousands', [1000, 1800, 2400, 3000]),
       ...series('tens_of_thousands', [12_000, 25_000, 31_000]),
@@ -98,6 +102,27 @@ describe('emulator dashboard: chart axes and chart failures (browser)', function
       }
     }
     assert.equal(await notice(), null, 'no notice when the charts draw');
+  });
+
+  it('charts a flat line, or a single point, around its value instead of from 0 to twice it', async () => {
+    await keepCharts(page);
+    await send('flat', [...series('one_point', [1010]), ...series('flat', [21.5, 21.5, 21.5]), ...series('zero', [0, 0]), ...series('varied', [10, 20, 15])]);
+    await page.goto(emulator.url);
+    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length === 4);
+    const ranges = Object.fromEntries(await page.evaluate(() => {
+      type Chart = { root: HTMLElement; scales: { y: { min: number; max: number } } };
+      return ((window as unknown as { charts: Chart[] }).charts).map((c) => [c.root.closest<HTMLElement>('[data-stream]')!.dataset.stream, [c.scales.y.min, c.scales.y.max]]);
+    })) as Record<string, [number, number]>;
+    for (const [key, value] of [['one_point', 1010], ['flat', 21.5]] as const) {
+      const [min, max] = ranges[key]!;
+      assert.ok(min < value && value < max, `${key}: ${value} inside ${min}..${max}`);
+      assert.ok(max - min <= value / 2, `${key}: ${min}..${max} is a band around ${value}, not 0..${2 * value}`);
+    }
+    const [zeroMin, zeroMax] = ranges.zero!;
+    assert.ok(zeroMin < 0 && zeroMax > 0 && zeroMax - zeroMin <= 4, `zero: ${zeroMin}..${zeroMax}`);
+    // A line that moves keeps uPlot's own range.
+    const [min, max] = ranges.varied!;
+    assert.ok(min <= 10 && max >= 20 && max - min <= 20, `varied: ${min}..${max}`);
   });
 
   it('says so when the browser\'s language is one Intl rejects; values still update', async () => {

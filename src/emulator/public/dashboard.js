@@ -101,6 +101,16 @@ function drawChart(stream) {
   }
 }
 
+/**
+ * uPlot's own y range, except for a flat line (or one point), which uPlot draws from 0 to twice
+ * its value: that gets a tenth of its value either side.
+ */
+function yRange(u, min, max) {
+  if (min == null) return [null, null];
+  const pad = min === max ? Math.abs(min) / 10 || 1 : 0;
+  return uPlot.rangeNum(min - pad, max + pad, 0.1, true);
+}
+
 function plot(stream) {
   const data = [stream.xs, stream.ys];
   if (stream.plot) {
@@ -112,8 +122,11 @@ function plot(stream) {
     height: CHART_HEIGHT,
     legend: { show: false },
     cursor: { show: false },
-    // One point would otherwise span a whole day: give it a minute either side.
-    scales: { x: { time: true, range: (u, min, max) => (stream.xs.length === 1 ? [stream.xs[0] - 60, stream.xs[0] + 60] : [min, max]) } },
+    scales: {
+      // One point would otherwise span a whole day: give it a minute either side.
+      x: { time: true, range: (u, min, max) => (stream.xs.length === 1 ? [stream.xs[0] - 60, stream.xs[0] + 60] : [min, max]) },
+      y: { range: yRange },
+    },
     axes: [{ size: 24, font: AXIS_FONT, grid: { show: false } }, { size: yAxisSize, font: AXIS_FONT, grid: { stroke: '#eef0f3' } }],
     series: [{}, { stroke: '#1f7ae0', width: 2, fill: 'rgba(31,122,224,0.08)', points: { show: stream.xs.length < 30 } }],
   }, data, stream.el.querySelector('.chart'));
