@@ -23,8 +23,8 @@ interface AxisView {
 }
 
 /** Keeps every uPlot chart the page makes in `window.charts`, to read what uPlot drew. */
-function keepCharts(page: Page): Promise<void> {
-  return page.addInitScript(() => {
+async function keepCharts(page: Page): Promise<void> {
+  await page.addInitScript(() => {
     const charts: unknown[] = [];
     let ctor: unknown;
     Object.defineProperty(window, 'charts', { value: charts });
