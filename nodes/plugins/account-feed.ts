@@ -53,7 +53,10 @@ export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed 
   const rate = new RecentRate();
   const mode = source.stayWithinQuota ? new StayWithinQuota({ quota: source.quota }) : undefined;
   const windows = new WindowHistory();
-  let delivered = source.counters().delivered;
+  // The rate is of what the streams give the account, not of what it delivers: a backlog sent
+  // after an outage is not a faster month, nor is the outage a slower one.
+  const given = (c: CardCounters): number => c.delivered + c.queued + c.inFlight + c.dropped;
+  let givenBefore = given(source.counters());
   let nextUpdate = 0;
   let forecast: MonthForecast;
   let published = '';
@@ -65,17 +68,18 @@ export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed 
   const tick = () => {
     const t = now();
     const counters = source.counters();
-    const fresh = Math.max(0, counters.delivered - delivered);
-    delivered = counters.delivered;
+    const fresh = Math.max(0, given(counters) - givenBefore);
+    givenBefore = given(counters);
     if (fresh) {
       rate.add(fresh, t);
       mode?.record(fresh, t);
     }
-    forecast = forecastMonth({ now: t, used: counters.monthEvents, quota: source.quota, perSecond: rate.perSecond(t) });
+    const pending = counters.queued + counters.inFlight;
+    forecast = forecastMonth({ now: t, used: counters.monthEvents, pending, quota: source.quota, perSecond: rate.perSecond(t) });
     if (t >= nextUpdate) {
       nextUpdate = t + UPDATE_INTERVAL_MS;
       if (mode) {
-        const update = mode.update(t, counters.monthEvents);
+        const update = mode.update(t, counters.monthEvents, pending);
         if (update.message) {
           source.node.log(update.message);
           source.changed();

@@ -11,15 +11,17 @@ export interface MonthForecast {
   month: string;
   /** Events delivered this month. */
   used: number;
+  /** Events queued or in flight, which count once delivered. */
+  pending: number;
   /** Events a month allowed; 0 = unlimited. */
   quota: number;
   /** The recent rate, per day. */
   eventsPerDay: number;
-  /** `used` plus the recent rate until the month's end (rounded). */
+  /** `used` and `pending`, plus the recent rate until the month's end (rounded). */
   projected: number;
   /** Whether {@link projected} goes over a (non-zero) quota. */
   exceeds: boolean;
-  /** When (ms since 1970) `used` reaches the quota at the recent rate, if that is within the month (or already past). */
+  /** When (ms since 1970) `used` and `pending` reach the quota at the recent rate, if that is within the month (or already past). */
   runsOutAt?: number;
   /** The day of the month (1-31, UTC) of {@link runsOutAt}. */
   runsOutDay?: number;
@@ -37,6 +39,8 @@ export interface ForecastInput {
   now: number;
   /** Events delivered this month so far. */
   used: number;
+  /** Events queued or in flight now, which count once delivered. Default 0. */
+  pending?: number;
   /** Events a month allowed; 0 = unlimited. */
   quota: number;
   /** The recent rate, events per second. */
@@ -44,20 +48,22 @@ export interface ForecastInput {
 }
 
 /** Projects the month's total at the recent rate, and the day the quota would run out. */
-export function forecastMonth({ now, used, quota, perSecond }: ForecastInput): MonthForecast {
+export function forecastMonth({ now, used, pending = 0, quota, perSecond }: ForecastInput): MonthForecast {
   const { end } = monthBounds(now);
   const rate = Math.max(0, perSecond);
-  const projected = Math.round(used + (rate * (end - now)) / 1000);
+  const owed = used + pending;
+  const projected = Math.round(owed + (rate * (end - now)) / 1000);
   const forecast: MonthForecast = {
     month: new Date(now).toISOString().slice(0, 7),
     used,
+    pending,
     quota,
     eventsPerDay: (rate * DAY_MS) / 1000,
     projected,
     exceeds: quota > 0 && projected > quota,
   };
   if (quota > 0) {
-    const at = used >= quota ? now : rate > 0 ? now + ((quota - used) / rate) * 1000 : Infinity;
+    const at = owed >= quota ? now : rate > 0 ? now + ((quota - owed) / rate) * 1000 : Infinity;
     if (at < end) {
       forecast.runsOutAt = Math.round(at);
       forecast.runsOutDay = new Date(at).getUTCDate();

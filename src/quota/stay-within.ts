@@ -21,7 +21,7 @@ export interface StayWithinUpdate {
   change?: 'started' | 'stopped';
   /** The announcement for the status and the log when it changed. */
   message?: string;
-  /** The month at the rate delivered recently (with the mode's widening). */
+  /** The month at the recent rate (with the mode's widening). */
   forecast: MonthForecast;
   /** The month at the rate the streams would have without the widening (estimated). */
   unwidened: MonthForecast;
@@ -35,7 +35,7 @@ const STOP_BELOW = 0.95;
  * every stream's minimum interval is widened by (see `StreamFilter.widen`) so the month ends at
  * the target share of the quota; it stops once the streams would fit again without it.
  *
- * It is steered by the rate the streams would have without widening, estimated as each delivery's
+ * It is steered by the rate the streams would have without widening, estimated as each recorded
  * count times the factor in effect: streams a factor slows less than that (ones held back by their
  * change filters, ones marked "send every value") make the estimate high, so the month ends
  * lower, never over.
@@ -44,7 +44,7 @@ export class StayWithinQuota {
   readonly #quota: number;
   readonly #target: number;
   readonly #maxFactor: number;
-  readonly #delivered: RecentRate;
+  readonly #recorded: RecentRate;
   readonly #unwidened: RecentRate;
   #factor = 1;
   #active = false;
@@ -57,7 +57,7 @@ export class StayWithinQuota {
     this.#quota = quota;
     this.#target = target;
     this.#maxFactor = maxFactor;
-    this.#delivered = new RecentRate({ spanMs: options.spanMs });
+    this.#recorded = new RecentRate({ spanMs: options.spanMs });
     this.#unwidened = new RecentRate({ spanMs: options.spanMs });
   }
 
@@ -71,22 +71,25 @@ export class StayWithinQuota {
     return this.#factor;
   }
 
-  /** Counts events delivered (or sent) at `now` (ms). */
+  /** Counts events the streams gave the account (or delivered) at `now` (ms). */
   record(events: number, now: number): void {
-    this.#delivered.add(events, now);
+    this.#recorded.add(events, now);
     this.#unwidened.add(events * this.#factor, now);
   }
 
-  /** Recomputes the forecast and the factor at `now` with `used` events delivered this month. */
-  update(now: number, used: number): StayWithinUpdate {
+  /**
+   * Recomputes the forecast and the factor at `now` with `used` events delivered this month and
+   * `pending` (default 0) queued or in flight, which count once delivered.
+   */
+  update(now: number, used: number, pending = 0): StayWithinUpdate {
     const quota = this.#quota;
-    const forecast = forecastMonth({ now, used, quota, perSecond: this.#delivered.perSecond(now) });
+    const forecast = forecastMonth({ now, used, pending, quota, perSecond: this.#recorded.perSecond(now) });
     const unwidenedRate = this.#unwidened.perSecond(now);
-    const unwidened = forecastMonth({ now, used, quota, perSecond: unwidenedRate });
+    const unwidened = forecastMonth({ now, used, pending, quota, perSecond: unwidenedRate });
     const update: StayWithinUpdate = { factor: this.#factor, forecast, unwidened };
     if (quota <= 0) return update;
     const secondsLeft = (monthBounds(now).end - now) / 1000;
-    const allowed = (quota * this.#target - used) / secondsLeft;
+    const allowed = (quota * this.#target - used - pending) / secondsLeft;
     const needed = allowed > 0 ? Math.min(this.#maxFactor, unwidenedRate / allowed) : this.#maxFactor;
     if (!this.#active && forecast.exceeds && needed > 1) {
       this.#active = true;

@@ -25,6 +25,15 @@ describe('forecastMonth', () => {
     assert.equal(describeForecast(f), '2.73M of 3M by month end');
   });
 
+  it('counts what is queued or in flight as used once delivered, in the projection and the run-out day', () => {
+    const f = forecastMonth({ now: APRIL + 10 * DAY, used: 1_000_000, pending: 500_000, quota: 3_000_000, perSecond: 1 });
+    assert.equal(f.used, 1_000_000);
+    assert.equal(f.pending, 500_000);
+    assert.equal(f.projected, 1_500_000 + 20 * 86_400);
+    assert.equal(forecastMonth({ now: APRIL + DAY, used: 2_000_000, pending: 1_000_000, quota: 3_000_000, perSecond: 0 }).runsOutDay, 2);
+    assert.equal(forecastMonth({ now: APRIL, used: 0, quota: 3_000_000, perSecond: 0 }).pending, 0);
+  });
+
   it('a quota used up ran out now; an unlimited quota (0) never does', () => {
     assert.equal(forecastMonth({ now: APRIL + DAY, used: 3_000_000, quota: 3_000_000, perSecond: 0 }).runsOutDay, 2);
     const unlimited = forecastMonth({ now: APRIL, used: 9e9, quota: 0, perSecond: 100 });

@@ -36,6 +36,18 @@ describe('StayWithinQuota', () => {
     assert.match(stopped.message!, /^stay within quota: off, the streams fit the quota again/);
   });
 
+  it('counts the events still queued as used: a backlog that will take the month over starts it', () => {
+    const mode = new StayWithinQuota({ quota: 3_000_000 });
+    for (let t = APRIL; t < APRIL + 10 * MINUTE; t += 1000) mode.record(1, t);
+    // 1 event/s fits the month (2.59M) alone; with 500 000 still queued it does not.
+    assert.equal(mode.update(APRIL + 10 * MINUTE, 600).change, undefined);
+    const update = mode.update(APRIL + 10 * MINUTE, 600, 500_000);
+    assert.equal(update.change, 'started');
+    assert.equal(update.forecast.pending, 500_000);
+    const allowed = (0.98 * 3_000_000 - 600 - 500_000) / ((30 * 86_400_000 - 10 * MINUTE) / 1000);
+    assert.ok(Math.abs(update.factor - 1 / allowed) < 1e-9, `factor ${update.factor}`);
+  });
+
   it('never starts for an unlimited quota (0) or a forecast under the quota', () => {
     for (const [quota, rate] of [[0, 100], [3_000_000, 1]]) {
       const mode = new StayWithinQuota({ quota: quota! });
