@@ -95,16 +95,6 @@ export = function (RED: NodeAPI): void {
       const { options } = engine;
       const key = maskKey(options.accessKey);
       node.engine = engine;
-      feed = startAccountFeed(RED, {
-        node,
-        name: config.name ?? '',
-        key,
-        quota: options.monthlyQuota,
-        stayWithinQuota: [true, 'true'].includes((config as { stayWithinQuota?: unknown }).stayWithinQuota as never),
-        counters: () => engine.counters(),
-        users: () => Object.values(node.users),
-        changed: () => refresh.schedule(),
-      });
       // What stopped or paused sending, said once (the state's detail would repeat the key and the state).
       const cause = (): string => engine.counters().lastError?.cause ?? '';
       engine.on('state', (state: AccountState) => {
@@ -136,6 +126,17 @@ export = function (RED: NodeAPI): void {
         node.log(`took over ${handed.count} queued event(s) from the previous configuration`);
         engine.adopt(handed);
       }
+      // After the adoption: a queue taken over is not events the streams gave at that moment.
+      feed = startAccountFeed(RED, {
+        node,
+        name: config.name ?? '',
+        key,
+        quota: options.monthlyQuota,
+        stayWithinQuota: [true, 'true'].includes((config as { stayWithinQuota?: unknown }).stayWithinQuota as never),
+        counters: () => engine.counters(),
+        users: () => Object.values(node.users),
+        changed: () => refresh.schedule(),
+      });
       engine.on('warning', (message: string) => {
         node.warn(message);
         // The monthly quota's 80 % and 100 % marks come as warnings and change the status colour.

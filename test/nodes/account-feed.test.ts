@@ -88,4 +88,19 @@ describe('nodes/initialstate-account: the quota feed and the sidebar card', func
     await waitFor('the sends', () => api.emulator.events().length >= before + 3);
     assert.deepEqual(api.emulator.events().slice(before).map((e) => e.value).sort(), [100, 200, 201]);
   });
+
+  it('does not count a queue handed over at a redeploy as the streams\' rate: the forecast starts from what they give after it', async () => {
+    api.emulator.configure({ accessKeys: [ACCESS_KEY] });
+    const flow = [tab(), accountConfig(api.emulator), streamNode()];
+    await helper.load(OUR_NODES, flow, credentials('acc', 'ist_mistypedKey0000000000000000000'));
+    const account = helper.getNode('acc');
+    for (let i = 0; i < 50; i++) helper.getNode('stream').receive({ topic: 'reading', payload: i });
+    await waitFor('key rejected with 50 queued', () => account.engine.state === 'key-rejected' && account.engine.counters().queued + account.engine.counters().inFlight === 50);
+    messages.splice(0);
+    // The key corrected: the new configuration takes the 50 over and sends them.
+    await helper.setFlows(flow, 'full', credentials());
+    const card = await waitFor('a card with the 50 delivered', () => (lastCard()?.queue.delivered === 50 ? lastCard() : undefined));
+    assert.equal(card.quota.used, 50);
+    assert.equal(card.quota.eventsPerDay, 0, 'no event given since the redeploy');
+  });
 });
