@@ -48,12 +48,14 @@ describe('editor: the Initial State sidebar tab (browser)', function () {
         { id: 'f1', type: 'tab', label: 'Flow 1' },
         account('acc-home', 'Home', { stayWithinQuota: true }),
         account('acc-lab', 'Lab', { monthlyQuota: 0 }),
+        // Sharing its limit through a Redis that refuses connections (port 1): it limits locally.
+        account('acc-plant', 'Plant', { rateShare: 'redis' }),
         { id: 'inj-home', type: 'inject', z: 'f1', name: 'temp', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], topic: 'temp', payload: '21.5', payloadType: 'num', x: 120, y: 80, wires: [['s-home']] },
         { id: 's-home', type: 'initialstate-stream', z: 'f1', account: 'acc-home', x: 340, y: 80, wires: [] },
         { id: 'inj-lab', type: 'inject', z: 'f1', name: 'door', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], topic: 'door', payload: 'open', payloadType: 'str', x: 120, y: 160, wires: [['s-lab']] },
         { id: 's-lab', type: 'initialstate-stream', z: 'f1', account: 'acc-lab', x: 340, y: 160, wires: [] },
       ],
-      { 'acc-home': { accessKey: ACCESS_KEY }, 'acc-lab': { accessKey: ACCESS_KEY.replace('sidebar', 'labkey00') } },
+      { 'acc-home': { accessKey: ACCESS_KEY }, 'acc-lab': { accessKey: ACCESS_KEY.replace('sidebar', 'labkey00') }, 'acc-plant': { accessKey: ACCESS_KEY.replace('sidebar', 'plantkey'), redisUrl: 'redis://127.0.0.1:1' } },
     );
     await red.start();
     browser = await launchBrowser();
@@ -83,7 +85,7 @@ describe('editor: the Initial State sidebar tab (browser)', function () {
     assert.equal(added, true, 'the tab is added');
     await page.evaluate(() => (window as unknown as { RED: Sidebar }).RED.sidebar.show('initialstate'));
     await page.locator('.red-ui-sidebar-initialstate').waitFor({ state: 'visible' });
-    await waitFor('both cards', async () => (await page.locator('.red-ui-sidebar-initialstate [data-account]').count()) === 2);
+    await waitFor('the three cards', async () => (await page.locator('.red-ui-sidebar-initialstate [data-account]').count()) === 3);
     const home = await card('acc-home');
     assert.equal(home.title, 'Home');
     assert.match(home.queue!, /^0 queued, 0 in flight, 0 sent$/);
@@ -91,7 +93,9 @@ describe('editor: the Initial State sidebar tab (browser)', function () {
     assert.match(home.stay!, /^on, not needed$/);
     assert.equal(home.http, '0 / 0');
     assert.equal(home.error, 'none');
+    assert.equal(home.sharing, 'this Node-RED alone');
     assert.match((await card('acc-lab')).quota!, /\(no limit\)/);
+    await waitFor('the Plant card to say Redis is down', async () => (await card('acc-plant')).sharing === 'Redis unreachable, limiting locally', { timeoutMs: 15_000 });
   });
 
   it('follows an account live: events sent, quota used, retries and the last error with its time, without reloading', async () => {
@@ -113,7 +117,8 @@ describe('editor: the Initial State sidebar tab (browser)', function () {
   it('takes a card off when its account is removed', async () => {
     const flows = (await (await red.request('/flows')).json()) as { id: string; account?: string }[];
     await red.deployFull(flows.filter((n) => n.id !== 'acc-lab' && n.id !== 's-lab' && n.id !== 'inj-lab') as never);
-    await waitFor('the Lab card to go', async () => (await page.locator('.red-ui-sidebar-initialstate [data-account]').count()) === 1, { timeoutMs: 15_000 });
+    await waitFor('the Lab card to go', async () => (await page.locator('.red-ui-sidebar-initialstate [data-account]').count()) === 2, { timeoutMs: 15_000 });
+    assert.equal(await page.locator('.red-ui-sidebar-initialstate [data-account="acc-lab"]').count(), 0);
     assert.equal((await card('acc-home')).title, 'Home');
   });
 });
