@@ -1,9 +1,10 @@
 /**
- * The account node's quota feed: the month's forecast, the "stay within quota" mode (widening
- * its users' stream intervals), and the sidebar card published on `initialstate/account/<id>`.
+ * The account node's quota feed: every second it shows the engine's counters to the account's
+ * {@link MonthWatch} (the forecast and the "stay within quota" mode), widens its users' stream
+ * intervals while the mode asks, and publishes the sidebar card on `initialstate/account/<id>`.
  */
 import type { Node, NodeAPI } from 'node-red';
-import { accountCard, forecastMonth, RecentRate, shortCount, StayWithinQuota, WindowHistory, type CardCounters, type MonthForecast } from '../../src/quota';
+import { accountCard, MonthWatch, WindowHistory, type CardCounters, type MonthForecast } from '../../src/quota';
 
 /** ms between looks at the engine's counters (the card is published when it changed). */
 export const FEED_INTERVAL_MS = 1000;
@@ -50,44 +51,21 @@ export interface AccountFeed {
 export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed {
   const now = source.now ?? Date.now;
   const topic = `initialstate/account/${source.node.id}`;
-  const rate = new RecentRate();
-  const mode = source.stayWithinQuota ? new StayWithinQuota({ quota: source.quota }) : undefined;
+  const month = new MonthWatch({ quota: source.quota, stayWithinQuota: source.stayWithinQuota, updateIntervalMs: UPDATE_INTERVAL_MS });
   const windows = new WindowHistory();
-  // The rate is of what the streams give the account, not of what it delivers: a backlog sent
-  // after an outage is not a faster month, nor is the outage a slower one.
-  const given = (c: CardCounters): number => c.delivered + c.queued + c.inFlight + c.dropped;
-  let givenBefore = given(source.counters());
-  let nextUpdate = 0;
-  let forecast: MonthForecast;
   let published = '';
-
-  const widen = (factor: number) => {
-    for (const user of source.users()) (user as WidenableUser).quotaFactor?.(factor);
-  };
 
   const tick = () => {
     const t = now();
     const counters = source.counters();
-    const fresh = Math.max(0, given(counters) - givenBefore);
-    givenBefore = given(counters);
-    if (fresh) {
-      rate.add(fresh, t);
-      mode?.record(fresh, t);
+    const { forecast, message } = month.look(counters, t);
+    if (message) {
+      source.node.log(message);
+      source.changed();
     }
-    const pending = counters.queued + counters.inFlight;
-    forecast = forecastMonth({ now: t, used: counters.monthEvents, pending, quota: source.quota, perSecond: rate.perSecond(t) });
-    if (t >= nextUpdate) {
-      nextUpdate = t + UPDATE_INTERVAL_MS;
-      if (mode) {
-        const update = mode.update(t, counters.monthEvents, pending);
-        if (update.message) {
-          source.node.log(update.message);
-          source.changed();
-        }
-      }
-    }
+    const stayWithin = month.stayWithin;
     // Every tick, so users that joined since (a redeploy) get the factor too.
-    if (mode) widen(mode.factor);
+    if (stayWithin.enabled) for (const user of source.users()) (user as WidenableUser).quotaFactor?.(stayWithin.factor);
     const card = accountCard({
       id: source.node.id,
       name: source.name,
@@ -95,7 +73,7 @@ export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed 
       now: t,
       counters,
       forecast,
-      stayWithin: { enabled: !!mode, active: mode?.active ?? false, factor: mode?.factor ?? 1 },
+      stayWithin,
       recentWindows: counters.window ? windows.look(counters.window) : undefined,
     });
     const text = JSON.stringify({ ...card, at: 0 });
@@ -109,12 +87,8 @@ export function startAccountFeed(RED: NodeAPI, source: FeedSource): AccountFeed 
   const timer = setInterval(tick, FEED_INTERVAL_MS);
   timer.unref();
   return {
-    forecast: () => forecast,
-    statusNote() {
-      if (mode?.active) return `within quota ×${mode.factor.toFixed(1)}`;
-      if (forecast?.exceeds) return `${shortCount(forecast.projected)}/${shortCount(forecast.quota)} a month`;
-      return undefined;
-    },
+    forecast: () => month.forecast,
+    statusNote: () => month.statusNote(),
     tick,
     close() {
       clearInterval(timer);
